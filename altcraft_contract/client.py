@@ -1,0 +1,173 @@
+"""The HTTP client: turns a Call into bytes on the wire, and the answer into an Exchange.
+
+The token is inserted here and only here; everything the Exchange keeps for reports (URL,
+headers, body, curl line) is built with a placeholder instead.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from . import xmlcodec
+from .calls import Auth, Call, Expect
+
+INVALID_TOKEN = "invalid-token-00000000000000000000"  # a token no target issues (R3)
+_PLACEHOLDER = "\x00TOKEN\x00"  # never a real token: it holds a NUL
+_MEDIA = {"json": "application/json", "xml": "application/xml"}
+
+
+@dataclass
+class Exchange:
+    """One request and its answer, as checks and reports see them (secrets already removed)."""
+
+    call: Call
+    expect: Expect
+    url: str
+    request_headers: dict[str, str]
+    request_body: str
+    curl: str
+    status: int | None = None
+    response_headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    elapsed: float = 0.0
+    transport_error: str | None = None
+    text: str | None = None  # the body decoded as UTF-8, None when it is not UTF-8 (T1)
+    envelope: Any = None  # the decoded envelope (JSON model), None when the body did not parse
+    parse_error: str | None = None
+    scratch: dict[str, Any] = field(default_factory=dict)  # per-exchange caches for checks
+
+    @property
+    def content_type(self) -> str:
+        return self.response_headers.get("content-type", "")
+
+    @property
+    def error_code(self) -> Any:
+        return self.envelope.get("error") if isinstance(self.envelope, dict) else None
+
+    @property
+    def ok(self) -> bool:
+        return isinstance(self.envelope, dict) and self.envelope.get("error") == 0
+
+    @property
+    def data(self) -> Any:
+        return self.envelope.get("data") if isinstance(self.envelope, dict) else None
+
+
+def _token_value(auth: Auth, token: str) -> Any:
+    return {
+        Auth.BODY: token, Auth.BODY_EMPTY: "", Auth.BODY_NULL: None, Auth.BODY_INVALID: INVALID_TOKEN,
+    }.get(auth, _PLACEHOLDER)
+
+
+def encode(call: Call, token: str) -> tuple[str, dict[str, str], bytes]:
+    """The URL path with query, the headers and the body bytes of ``call``."""
+    query = ""
+    fields = list(call.fields)
+    if call.answer_format is not None:
+        if call.format_in == "query":
+            query = f"?format={call.answer_format}"
+        else:
+            fields.append(("format", call.answer_format))
+    if call.auth in (Auth.BODY, Auth.BODY_EMPTY, Auth.BODY_NULL, Auth.BODY_INVALID):
+        fields.insert(min(call.token_pos, len(fields)), ("token", _token_value(call.auth, token)))
+    headers = {"Content-Type": call.content_type or _MEDIA[call.body_format]}
+    if call.auth is Auth.HEADER:
+        headers["Authorization"] = f"Bearer {token}"
+    elif call.auth is Auth.HEADER_INVALID:
+        headers["Authorization"] = f"Bearer {INVALID_TOKEN}"
+    if call.raw_body is not None:
+        body = call.raw_body
+    elif call.body_format == "xml":
+        body = xmlcodec.encode_request(fields)
+    else:
+        body = json.dumps(dict(fields), ensure_ascii=False).encode()
+    return call.path + query, headers, body
+
+
+def redacted(call: Call, token_env: str) -> tuple[dict[str, str], str, str]:
+    """Headers, body text and the curl line for ``call`` with the token as a placeholder."""
+    path, headers, body = encode(call, _PLACEHOLDER)
+    text = body.decode("utf-8", errors="replace")
+    shown = {k: (v.replace(_PLACEHOLDER, "<redacted>") if k == "Authorization" else v) for k, v in headers.items()}
+    parts = ["curl", "-sS", "-X", call.method, f"\"$BASE_URL\"{shlex.quote(path)}"]
+    for k, v in headers.items():
+        if _PLACEHOLDER in v:
+            parts += ["-H", f"\"{k}: {v.replace(_PLACEHOLDER, '$' + token_env)}\""]
+        else:
+            parts += ["-H", shlex.quote(f"{k}: {v}")]
+    # The body is single-quoted; the token is spliced in from the environment, never written.
+    quoted = "'" + text.replace("'", "'\\''").replace(_PLACEHOLDER, "'\"$" + token_env + "\"'") + "'"
+    parts += ["--data-binary", quoted]
+    return shown, text.replace(_PLACEHOLDER, "<redacted>"), " ".join(parts)
+
+
+def parse_answer(ex: Exchange) -> None:
+    """Decode the body: UTF-8 first (T1), then JSON or XML by the format that was asked for."""
+    try:
+        ex.text = ex.body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        ex.parse_error = f"body is not UTF-8: {exc}"
+        return
+    try:
+        if ex.call.answer == "xml":
+            ex.envelope = xmlcodec.decode_response(ex.body)
+        else:
+            ex.envelope = json.loads(ex.text)
+    except (ValueError, xmlcodec.XMLDecodeError) as exc:
+        ex.parse_error = f"body is not {ex.call.answer.upper()}: {exc}"
+
+
+Hook = Callable[[Exchange], None]
+
+
+class Client:
+    """Sends Calls to one target over an httpx client (loopback, in-process or remote)."""
+
+    def __init__(self, base_url: str, token: str, token_env: str, *, timeout: float = 10.0,
+                 transport: httpx.BaseTransport | None = None,
+                 before_send: Callable[[], None] | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._token = token
+        self.token_env = token_env
+        self.sent = 0
+        self._before_send = before_send
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport)
+        self.hooks: list[Hook] = []
+
+    def close(self) -> None:
+        self._http.close()
+
+    def send(self, call: Call, expect: Expect) -> Exchange:
+        path, headers, body = encode(call, self._token)
+        shown, text, curl = redacted(call, self.token_env)
+        ex = Exchange(call, expect, self.base_url + path, shown, text, curl)
+        if self._before_send is not None:
+            self._before_send()
+        started = time.perf_counter()
+        try:
+            resp = self._http.request(call.method, path, headers=headers, content=body)
+        except httpx.HTTPError as exc:
+            ex.transport_error = f"{type(exc).__name__}: {exc}".replace(self._token, "<redacted>")
+            ex.elapsed = time.perf_counter() - started
+            return ex
+        finally:
+            self.sent += 1
+        ex.elapsed = time.perf_counter() - started
+        ex.status = resp.status_code
+        ex.response_headers = {k.lower(): v for k, v in resp.headers.items()}
+        ex.body = resp.content
+        parse_answer(ex)
+        for hook in self.hooks:
+            hook(ex)
+        return ex
+
+
+def header_map(headers: Mapping[str, str]) -> dict[str, str]:
+    return {k.lower(): v for k, v in headers.items()}

@@ -1,0 +1,174 @@
+"""The reference endpoint as a WSGI application: parse, authorise, validate, look up, render.
+
+Every request gets an envelope: parsing and validation errors become 400s, and even a bug is
+answered as an envelope (R6), never as a crash.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+from .. import schemas, xmlcodec
+from . import lookup, render
+from .data import VALID_TOKENS
+from .faults import NO_FAULT, Crash, Fault, Reject
+
+PATH = "/api/v1.1/relations/get_counter"
+MAX_BODY = 1 << 20
+_INT_FIELDS = ("rel_id", "resource_id")
+
+
+@dataclass
+class Incoming:
+    """A request as the endpoint sees it, for the processing steps and the fault hooks."""
+
+    method: str
+    path: str
+    content_type: str
+    raw: bytes
+    query_format: str | None
+    header_token: str | None
+    query_token: str | None
+    answer_format: str = "json"
+    body_format: str = "json"
+    fields: dict[str, Any] = field(default_factory=dict)
+    token: str | None = None
+    token_ok: bool = False
+
+
+@dataclass
+class Reply:
+    status: int
+    content_type: str
+    body: bytes
+    error: int = 0  # the envelope's code, for faults that act on the wire
+
+
+def _bearer(value: str | None) -> str | None:
+    if value and value[:7].lower() == "bearer ":
+        return value[7:].strip() or None
+    return None
+
+
+def _xml_fields(raw: bytes) -> dict[str, Any]:
+    try:
+        root = xmlcodec.parse(raw)
+    except xmlcodec.XMLDecodeError as exc:
+        raise Reject(400, f"Incorrect request: XML {exc}") from None
+    if root.tag != "xml":
+        raise Reject(400, "Incorrect request: the root element must be <xml>")
+    out: dict[str, Any] = {}
+    for child in root:
+        if len(child) or child.tag in out:
+            raise Reject(400, f"Incorrect request: <{child.tag}> must be a single text element")
+        text = child.text if (child.text or "").strip() else None
+        # The request XSD types rel_id and resource_id as integers.
+        if text is not None and child.tag in _INT_FIELDS and text.strip().lstrip("-").isdigit():
+            out[child.tag] = int(text)
+        else:
+            out[child.tag] = text
+    return out
+
+
+def _json_fields(raw: bytes) -> dict[str, Any]:
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):
+        raise Reject(400, "Incorrect request: the body is not JSON") from None
+    if not isinstance(doc, dict):
+        raise Reject(400, "Incorrect request: the body must be a JSON object")
+    return doc
+
+
+class ReferenceApp:
+    """``ReferenceApp(api_version, style, fault)`` is a WSGI callable."""
+
+    def __init__(self, api_version: str = "v74", style: render.Style | None = None,
+                 fault: Fault = NO_FAULT, tokens: Iterable[str] = VALID_TOKENS) -> None:
+        self.api_version = api_version
+        self.style = style or render.Style()
+        self.fault = fault
+        self.tokens = frozenset(tokens)
+        self.seen: set[bytes] = set()  # for faults that depend on repeats
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        req = Request(environ)
+        try:
+            reply = self.handle(req)
+        except Crash:
+            resp = Response("<html><body><h1>500 Internal Server Error</h1></body></html>", status=500,
+                            content_type="text/html")
+            return resp(environ, start_response)  # type: ignore[no-any-return]
+        resp = Response(reply.body, status=reply.status, content_type=reply.content_type)
+        return resp(environ, start_response)  # type: ignore[no-any-return]
+
+    def handle(self, req: Request) -> Reply:
+        raw = req.stream.read(MAX_BODY + 1)  # one byte over the limit is enough to refuse
+        inc = Incoming(req.method, req.path, req.headers.get("Content-Type", ""), raw,
+                       req.args.get("format"), _bearer(req.headers.get("Authorization")), req.args.get("token"))
+        inc.answer_format = "xml" if inc.query_format == "xml" else "json"
+        try:
+            envelope = self.process(inc)
+        except Reject as rej:
+            envelope = {"error": rej.code, "error_text": rej.text}
+        except lookup.NotFound as nf:
+            envelope = {"error": self.style.not_found_code, "error_text": str(nf)}
+        except Crash:
+            raise
+        except Exception as exc:  # a bug must still be answered as an envelope (R6)
+            envelope = {"error": 400, "error_text": f"Incorrect request ({type(exc).__name__})"}
+        envelope = self.fault.on_envelope(self, inc, envelope)
+        reply = self.render(inc, envelope)
+        return self.fault.on_wire(self, inc, reply)
+
+    def render(self, inc: Incoming, envelope: dict[str, Any]) -> Reply:
+        shaped = render.shape(envelope, self.style)
+        body = render.to_xml(shaped, self.style) if inc.answer_format == "xml" else render.to_json(shaped, self.style)
+        code = int(envelope["error"])
+        return Reply(render.http_status(code, self.style), render.content_type(inc.answer_format, self.style),
+                     body, code)
+
+    def process(self, inc: Incoming) -> dict[str, Any]:
+        if inc.method != "POST":
+            raise Reject(405, "Method not allowed: use POST")
+        if inc.path.rstrip("/") != PATH:
+            raise Reject(404, "Unknown API method")
+        if len(inc.raw) > MAX_BODY:
+            raise Reject(400, "Incorrect request: the body is too large")
+        media = inc.content_type.split(";")[0].strip().lower()
+        if media == "application/json":
+            inc.fields = _json_fields(inc.raw)
+        elif media in ("application/xml", "text/xml"):
+            inc.body_format = "xml"
+            inc.fields = _xml_fields(inc.raw)
+        else:
+            raise Reject(400, "Incorrect request: Content-Type must be application/json or application/xml")
+        fmt = inc.fields.pop("format", None)
+        if fmt is not None:
+            inc.answer_format = "xml" if fmt == "xml" else "json"
+        self.fault.on_request(self, inc)
+        self.authorise(inc)
+        self.fault.on_fields(self, inc)
+        for v in schemas.violations("request", inc.fields, "R4"):
+            raise Reject(400, f"Incorrect request: {v.path} {v.message}"[:300])
+        relation = lookup.find_relation(inc.fields["rel_id"])
+        profile = lookup.find_profile(inc.fields)
+        data = lookup.build_data(relation, profile, self.api_version)
+        return {"data": data, "error": 0, "error_text": "Successful operation"}
+
+    def authorise(self, inc: Incoming) -> None:
+        body_token = inc.fields.pop("token", None)
+        if body_token is not None and not isinstance(body_token, str):
+            raise Reject(400, "Incorrect request: token must be a string")
+        inc.token = body_token or inc.header_token or inc.query_token
+        if not inc.token:
+            raise Reject(401, "API token required")
+        inc.token_ok = inc.token in self.tokens
+        self.fault.on_auth(self, inc)
+        if not inc.token_ok:
+            raise Reject(403, "No access rights")

@@ -1,0 +1,144 @@
+"""The faults themselves, one clause each; importing this module fills ``faults.CATALOGUE``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import xxhash
+
+from .faults import Fault, Reject, _on_error, _on_success, _props, register
+
+
+def _reject(code: int, text: str) -> Any:
+    def hook(app: Any, inc: Any) -> None:
+        raise Reject(code, text)
+    return hook
+
+
+def _when(pred: Any, then: Any) -> Any:
+    def hook(app: Any, inc: Any) -> None:
+        if pred(inc):
+            then(app, inc)
+    return hook
+
+
+# --- T: transport --------------------------------------------------------------------------
+
+def _cp1251(app: Any, inc: Any, reply: Any) -> Any:
+    if any(b > 127 for b in reply.body):  # only answers with non-ASCII text (A1's Cyrillic property)
+        reply.body = reply.body.decode("utf-8").encode("cp1251", errors="replace")
+    return reply
+
+
+register(Fault("cp1251_when_non_ascii", "T1", "answers in cp1251 whenever the answer has non-ASCII text", wire=_cp1251))
+register(Fault("charset_param_rejected", "T2", "refuses a Content-Type with a charset parameter",
+               request=_when(lambda inc: ";" in inc.content_type, _reject(400, "Unsupported Content-Type"))))
+register(Fault("bearer_token_mismatch", "T3", "compares the Authorization header token wrongly",
+               auth=_when(lambda inc: inc.token == inc.header_token, lambda app, inc: setattr(inc, "token_ok", False))))
+
+
+def _text_plain(app: Any, inc: Any, reply: Any) -> Any:
+    if inc.answer_format == "json":
+        reply.content_type = "text/plain"
+    return reply
+
+
+register(Fault("json_as_text_plain", "T4", "labels JSON answers text/plain", wire=_text_plain))
+
+# --- E: envelope ---------------------------------------------------------------------------
+
+
+def _error_as_string(app: Any, inc: Any, env: dict[str, Any]) -> dict[str, Any]:
+    return {**env, "error": str(env["error"])}
+
+
+register(Fault("error_as_string", "E1", "sends the error code as a string", envelope=_error_as_string))
+register(Fault("success_data_as_list", "E2", "wraps success data in a list",
+               envelope=lambda app, inc, env: {**env, "data": [env["data"]]} if env["error"] == 0 else env))
+register(Fault("success_text_ok", "E2.text", 'says "OK" instead of "Successful operation"',
+               envelope=lambda app, inc, env: {**env, "error_text": "OK"} if env["error"] == 0 else env))
+register(Fault("error_keeps_data", "E3", "puts a data object into failure envelopes",
+               envelope=_on_error(lambda env: env.update(data={"reason": env["error_text"]}))))
+register(Fault("error_text_empty", "E3", "leaves error_text empty on failures",
+               envelope=_on_error(lambda env: env.update(error_text=""))))
+
+
+def _status(code: int, only: set[int] | None = None) -> Any:
+    def hook(app: Any, inc: Any, reply: Any) -> Any:
+        if reply.error and (only is None or reply.error in only):
+            reply.status = code
+        return reply
+    return hook
+
+
+register(Fault("auth_error_http_500", "E4", "answers 401 errors with HTTP 500", wire=_status(500, {401})))
+register(Fault("error_http_422", "E4", "answers 400 errors with HTTP 422", wire=_status(422, {400})))
+
+# --- D: data -------------------------------------------------------------------------------
+
+
+def _upper_id(data: dict[str, Any]) -> None:
+    data["profile_id"] = data["profile_id"].upper()
+
+
+def _seed1(data: dict[str, Any]) -> None:
+    data["profile_xxh"] = xxhash.xxh64_hexdigest(data["profile_id"].encode(), seed=1)
+
+
+def _null_props(data: dict[str, Any]) -> None:
+    if data["props"] == {}:
+        data["props"] = None
+
+
+def _top_strings(data: dict[str, Any]) -> None:
+    for prop in _props(data).values():
+        for item in prop.get("top") or []:
+            item["value"] = str(item["value"])
+
+
+def _sum_strings(data: dict[str, Any]) -> None:
+    for prop in _props(data).values():
+        if isinstance(prop.get("sum"), float):  # only float sums (A1's Cyrillic property)
+            prop["sum"] = f"{prop['sum']}"
+
+
+def _drop_total(data: dict[str, Any]) -> None:
+    data.pop("total", None)
+
+
+def _drop_prop_total(data: dict[str, Any]) -> None:
+    for prop in _props(data).values():
+        prop.pop("total", None)
+
+
+def _ascending(data: dict[str, Any]) -> None:
+    for prop in _props(data).values():
+        if prop.get("top"):
+            prop["top"] = sorted(prop["top"], key=lambda i: i["value"])
+
+
+def _dup_top(data: dict[str, Any]) -> None:
+    for prop in _props(data).values():
+        top = prop.get("top")
+        if top and len(top) > 2:
+            top[1] = {**top[1], "profile_id": top[0]["profile_id"]}
+
+
+def _prop_total_over(data: dict[str, Any]) -> None:
+    for prop in _props(data).values():
+        if "total" in prop:
+            prop["total"] = data.get("total", 0) + 1
+
+
+register(Fault("profile_id_uppercase", "D1", "sends profile_id in upper case", envelope=_on_success(_upper_id)))
+register(Fault("xxh_seed_1", "D2", "hashes profile_id with seed 1", envelope=_on_success(_seed1)))
+register(Fault("empty_props_null", "D3", "sends props: null for a profile with no relations",
+               envelope=_on_success(_null_props)))
+register(Fault("top_value_string", "D4", "sends top values as strings", envelope=_on_success(_top_strings)))
+register(Fault("float_sum_string", "D4", "sends float sums as strings", envelope=_on_success(_sum_strings)))
+register(Fault("no_data_total", "D5", "omits data.total (v74)", envelope=_on_success(_drop_total)))
+register(Fault("no_property_total", "D5", "omits each property's total (v74)", envelope=_on_success(_drop_prop_total)))
+register(Fault("top_ascending", "D6", "orders top smallest first", envelope=_on_success(_ascending)))
+register(Fault("top_duplicate_profile", "D6", "repeats a profile in a long top", envelope=_on_success(_dup_top)))
+register(Fault("property_total_exceeds", "D6", "gives a property total above data.total",
+               envelope=_on_success(_prop_total_over)))

@@ -1,0 +1,107 @@
+"""Demo data for the reference endpoint, chosen to exercise every clause.
+
+Profile A1 has top-, sum- and neither-kind properties, an int and a float sum and a Cyrillic
+property name; A2 has no relations (``props: {}``); A3 has a one-item ``top`` and an int sum;
+A4 has more links than ``top`` holds. A1 also has a subscription-only email (M6) and resources
+for ``resource_id`` (M3); A4 matches by an integer custom field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import xxhash
+
+Kind = Literal["top", "sum", "none"]
+TOP_SIZE = 10  # how many items top holds at most (left free by the contract)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    resource_id: int
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class DemoProfile:
+    profile_id: str
+    email: str | None = None
+    phone: str | None = None
+    fields: dict[str, int | str | list[str]] = field(default_factory=dict)
+    subscriptions: tuple[Subscription, ...] = ()
+
+
+@dataclass(frozen=True)
+class Link:
+    """A Database B profile attached to an A profile, with its property values."""
+
+    b_profile_id: str
+    values: dict[str, float | int | bool]
+
+
+@dataclass(frozen=True)
+class Relation:
+    rel_id: int
+    kinds: dict[str, Kind]
+    links: dict[str, tuple[Link, ...]]
+
+
+def _b(n: int) -> str:
+    return f"5c910938c484d023b13{n:05x}"
+
+
+A1, A2, A3, A4 = ("5c910f6bc484d023b1309bee", "669e6968ebf4ac52b623a997",
+                  "5d63dbdb439e7306b596c5d0", "61a0f2b3c4d5e6f708192a3b")
+
+PROFILES: tuple[DemoProfile, ...] = (
+    DemoProfile(A1, "john@example.com", "+79000000000",
+                {"CRM_ID": 123420, "Interests": ["tag-1", "tag-2"]},
+                (Subscription(24, "john@example.com", "+79000000000"), Subscription(25, "j.sub@example.com"))),
+    DemoProfile(A2, "anna@example.com", "+79000000002", {"CRM_ID": "A-77"}, (Subscription(24, "anna@example.com", "+79000000002"),)),
+    DemoProfile(A3, "oleg@example.com", None, {"CRM_ID": "crm-3"}),
+    DemoProfile(A4, None, "+79000000004", {"CRM_ID": 555}, (Subscription(26, phone="+79000000004"),)),
+)
+
+RELATIONS: tuple[Relation, ...] = (
+    Relation(3, {"Donate": "top", "Like": "sum", "Subscriber": "none", "Оценка": "sum"}, {
+        A1: (Link(_b(0xbab), {"Donate": 20, "Like": 1, "Subscriber": True, "Оценка": 4.5}),
+             Link(_b(0xbac), {"Donate": 15.5, "Like": 1, "Оценка": 3.25}),
+             Link(_b(0xbad), {"Donate": 7, "Subscriber": True})),
+        A3: (Link(_b(0xc01), {"Donate": 50, "Like": 3}),),
+        A4: tuple(Link(_b(0xd00 + i), {"Donate": 100 - i * 3, "Like": 2}) for i in range(12)),
+    }),
+    Relation(7, {"Visits": "sum"}, {A2: ()}),
+)
+
+VALID_TOKENS = frozenset({"reference-demo-token"})
+UNKNOWN_REL_ID = 999999
+UNKNOWN_RESOURCE_ID = 4242
+
+
+def xxh(profile_id: str) -> str:
+    """D2: xxHash64, seed 0, of the ASCII bytes of the id."""
+    return xxhash.xxh64_hexdigest(profile_id.encode("ascii"))
+
+
+def target_profiles() -> list[dict[str, object]]:
+    """The [[data.profiles]] tables a target file for this data names."""
+    out: list[dict[str, object]] = []
+    for p in PROFILES:
+        row: dict[str, object] = {"profile_id": p.profile_id}
+        if p.email:
+            row["email"] = p.email
+        if p.phone:
+            row["phone"] = p.phone
+        # resource_id names a resource whose subscription carries both the email and the phone (M3).
+        full = [s for s in p.subscriptions if s.email == p.email and s.phone == p.phone]
+        if full:
+            row["resource_id"] = full[0].resource_id
+        row["field_name"] = "CRM_ID"
+        row["field_value"] = p.fields["CRM_ID"]
+        subs_only = [s.email for s in p.subscriptions if s.email and s.email != p.email]
+        if subs_only:
+            row["subscription_email"] = subs_only[0]
+        out.append(row)
+    return out

@@ -1,0 +1,88 @@
+"""The reference endpoint's semantics: find the profile (M1-M3, M6), build ``data`` (D1-D6)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .data import PROFILES, RELATIONS, TOP_SIZE, DemoProfile, Relation, xxh
+
+
+class NotFound(Exception):
+    """A well-formed request that finds nothing (R5)."""
+
+
+def _has_tags(stored: Any, wanted: str) -> bool:
+    tags = {t.strip() for t in wanted.split(",") if t.strip()}
+    return bool(tags) and tags <= set(stored)
+
+
+def _custom_matches(profile: DemoProfile, name: str, value: int | str) -> bool:
+    if name not in profile.fields:
+        return False
+    stored = profile.fields[name]
+    if isinstance(stored, list):
+        return isinstance(value, str) and _has_tags(stored, value)
+    # An integer field is found by the integer or by its decimal string ("123420").
+    return str(stored) == str(value)
+
+
+def _matches(p: DemoProfile, mode: str, req: dict[str, Any]) -> bool:
+    resource = req.get("resource_id")
+    if mode in ("email", "phone") and resource is not None:
+        # M3: with resource_id, only that resource's subscriptions are searched.
+        return any(s.resource_id == resource and getattr(s, mode) == req[mode] for s in p.subscriptions)
+    if mode == "email":
+        return p.email == req["email"] or any(s.email == req["email"] for s in p.subscriptions)
+    if mode == "email_profile":
+        return p.email == req["email"]
+    if mode == "phone":
+        return p.phone == req["phone"] or any(s.phone == req["phone"] for s in p.subscriptions)
+    if mode == "profile_id":
+        return p.profile_id == req["profile_id"]
+    return _custom_matches(p, req["field_name"], req["field_value"])
+
+
+def effective_mode(req: dict[str, Any]) -> str:
+    """M1/M5: an explicit mode; without one, email, or profile_id when only that is given."""
+    if "matching" in req:
+        return str(req["matching"])
+    return "email" if "email" in req else "profile_id"
+
+
+def find_profile(req: dict[str, Any]) -> DemoProfile:
+    mode = effective_mode(req)
+    for p in PROFILES:
+        if _matches(p, mode, req):
+            return p
+    raise NotFound("Profile not found")
+
+
+def find_relation(rel_id: int) -> Relation:
+    for r in RELATIONS:
+        if r.rel_id == rel_id:
+            return r
+    raise NotFound("Relation not found")
+
+
+def build_data(relation: Relation, profile: DemoProfile, api_version: str) -> dict[str, Any]:
+    links = relation.links.get(profile.profile_id, ())
+    props: dict[str, Any] = {}
+    for name, kind in relation.kinds.items():
+        having = [link for link in links if name in link.values]
+        if not having:
+            continue
+        prop: dict[str, Any] = {"top": None, "sum": None}
+        if kind == "top":
+            ranked = sorted(having, key=lambda link: (-float(link.values[name]), link.b_profile_id))
+            prop["top"] = [{"profile_id": link.b_profile_id, "value": link.values[name]}
+                           for link in ranked[:TOP_SIZE]]
+        elif kind == "sum":
+            prop["sum"] = sum(link.values[name] for link in having)
+        if api_version == "v74":
+            prop = {"total": len(having), **prop}
+        props[name] = prop
+    data: dict[str, Any] = {"profile_id": profile.profile_id, "profile_xxh": xxh(profile.profile_id)}
+    if api_version == "v74":
+        data["total"] = len(links)
+    data["props"] = props
+    return data
