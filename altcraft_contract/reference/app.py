@@ -94,7 +94,7 @@ class ReferenceApp:
         self.style = style or render.Style()
         self.fault = fault
         self.tokens = frozenset(tokens)
-        self.seen: set[bytes] = set()  # for faults that depend on repeats
+        self.last_key = b""  # for the fault that depends on repeats
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         req = Request(environ)

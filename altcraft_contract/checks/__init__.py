@@ -1,0 +1,5 @@
+"""The checks, one module per clause family; importing the package registers them all."""
+
+from . import data, envelope, outcome, relational, transport
+
+__all__ = ["data", "envelope", "outcome", "relational", "transport"]

@@ -1,0 +1,27 @@
+"""Conformance variants: the reference endpoint differing only where the contract is free.
+
+The suite must pass on every one of these; a failure here is a false positive of the suite.
+"""
+
+from __future__ import annotations
+
+from .render import Style
+
+VARIANTS: dict[str, Style] = {
+    "strict": Style(),
+    "mirror-status": Style(status_mode="mirror"),
+    "sorted-keys": Style(key_order="sorted"),
+    "reversed-keys": Style(key_order="reversed", indent=True),
+    "xml-declaration": Style(xml_declaration=True, indent=True),
+    "xml-null-absent": Style(xml_null="absent"),
+    "charset": Style(charset=True),
+    "extra-fields": Style(extra_fields=True),
+    "float-numbers": Style(float_numbers=True),
+    "error-data-null": Style(error_data="null"),
+    "error-data-empty": Style(error_data="empty", status_mode="mirror"),
+    "not-found-1001": Style(not_found_code=1001),
+    "not-found-400": Style(not_found_code=400, status_mode="mirror"),
+    "everything-else": Style(status_mode="mirror", key_order="reversed", xml_declaration=True, xml_null="absent",
+                             charset=True, extra_fields=True, float_numbers=True, indent=True, error_data="null",
+                             not_found_code=1001),
+}

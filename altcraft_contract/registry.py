@@ -1,0 +1,88 @@
+"""The registry of named checks: ``@check("D2")`` functions that yield every violation they see.
+
+A check reads one Exchange; a relational check compares several (M4, I1, P1) and is registered
+too, so the report knows every check and its clause. A duplicate name is an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from . import clauses
+
+if TYPE_CHECKING:
+    from .client import Exchange
+    from .failures import Failure
+    from .target import Target
+
+CheckFn = Callable[["Exchange", "Target"], Iterator["Failure"]]
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    clause: str  # "*" for the expectation check, whose clause is the call's
+    stage: int  # 0 bytes, 1 envelope, 2 content; a failing stage stops the later ones
+    applies: Callable[[Exchange], bool]
+    func: CheckFn | None
+    doc: str
+
+
+REGISTRY: dict[str, Check] = {}
+
+
+def _always(ex: Exchange) -> bool:
+    return True
+
+
+def _register(c: Check) -> None:
+    if c.name in REGISTRY:
+        raise ValueError(f"duplicate check name {c.name!r}")
+    if c.clause != "*" and c.clause not in clauses.BY_ID:
+        raise ValueError(f"check {c.name!r} names unknown clause {c.clause!r}")
+    REGISTRY[c.name] = c
+
+
+def check(clause: str, *, stage: int = 2, applies: Callable[[Exchange], bool] = _always) -> Callable[[CheckFn], CheckFn]:
+    """Register a per-exchange check under its function name."""
+    def deco(fn: CheckFn) -> CheckFn:
+        _register(Check(fn.__name__, clause, stage, applies, fn, (fn.__doc__ or "").strip()))
+        return fn
+    return deco
+
+
+def relational(clause: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a check that compares several exchanges; scenarios call it directly."""
+    def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
+        _register(Check(fn.__name__, clause, 3, _always, None, (fn.__doc__ or "").strip()))
+        return fn
+    return deco
+
+
+def per_exchange() -> list[Check]:
+    from . import checks  # noqa: F401  (registers the checks)
+
+    return sorted((c for c in REGISTRY.values() if c.func is not None), key=lambda c: c.stage)
+
+
+def run_checks(ex: Exchange, target: Target) -> tuple[list[Failure], list[Check]]:
+    """Every failure the per-exchange checks find, and the checks that ran and held."""
+    failures: list[Failure] = []
+    held: list[Check] = []
+    stage_failed = -1
+    for c in per_exchange():
+        if stage_failed >= 0 and c.stage > stage_failed:
+            break
+        if not c.applies(ex):
+            continue
+        assert c.func is not None
+        found = [f for f in c.func(ex, target)]
+        errors = [f for f in found if f.severity == "error"]
+        failures.extend(found)
+        if errors:
+            stage_failed = c.stage
+        else:
+            held.append(c)
+    return failures, held

@@ -1,0 +1,79 @@
+"""Assembling a run: the target (a file or the embedded endpoint), its token, client and Session."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from .calls import Call, Expect
+from .client import Client
+from .errors import SuiteInputError, TargetUnreachable
+from .failures import TransportProblem
+from .reference import server, variants
+from .session import Session
+from .strategies import base_fields
+from .target import Target, load_target, resolve_token
+
+
+@dataclass
+class Run:
+    session: Session
+    embedded: str | None = None  # "loopback" or "inprocess" for the reference endpoint
+    fault: str = "none"
+    variant: str = "strict"
+    _closers: list[Any] = field(default_factory=list)
+
+    def close(self) -> None:
+        for c in reversed(self._closers):
+            c()
+        self._closers.clear()
+
+
+def _embedded(api_version: str | None, transport: str, fault: str, variant: str) -> tuple[Target, str, Client, list[Any]]:
+    if variant not in variants.VARIANTS:
+        raise SuiteInputError(f"unknown --reference-variant {variant!r}",
+                              f"use one of {', '.join(variants.VARIANTS)}")
+    style = variants.VARIANTS[variant]
+    # The canary test sets the token variable; otherwise the endpoint gets a fresh random token.
+    token = os.environ.get(server.TOKEN_ENV) or secrets.token_hex(16)
+    try:
+        app = server.make_app(api_version or "v74", fault, style, frozenset({token}))
+    except KeyError as exc:
+        raise SuiteInputError(str(exc.args[0]), "see `python -m altcraft_contract.reference --list-faults`") from None
+    if transport == "inprocess":
+        target = server.target_for(server.INPROCESS_URL, app.api_version, style)
+        client = Client(target.base_url, token, target.token_env, transport=server.inprocess_transport(app))
+        return target, token, client, [client.close]
+    srv = server.LoopbackServer(app).start()
+    target = server.target_for(srv.base_url, app.api_version, style)
+    client = Client(target.base_url, token, target.token_env)
+    return target, token, client, [srv.stop, client.close]
+
+
+def build_run(*, target_path: str | None = None, base_url: str | None = None, api_version: str | None = None,
+              transport: str = "loopback", fault: str = "none", variant: str = "strict",
+              hypothesis_profile: str = "default", seed: int = 0, check_reachable: bool = True) -> Run:
+    """Everything a run needs; a problem with the suite's input raises a one-line SuiteInputError."""
+    if target_path is None:
+        target, _token, client, closers = _embedded(api_version, transport, fault, variant)
+        run = Run(Session(target, client, hypothesis_profile=hypothesis_profile, seed=seed), transport, fault, variant)
+    else:
+        if fault != "none":
+            raise SuiteInputError("--fault only applies to the embedded reference endpoint",
+                                  "drop --fault, or drop --target")
+        target = load_target(target_path).with_overrides(base_url, api_version)
+        token = resolve_token(target)
+        client = Client(target.base_url, token, target.token_env, timeout=target.timeout)
+        closers = [client.close]
+        run = Run(Session(target, client, hypothesis_profile=hypothesis_profile, seed=seed))
+    run._closers.extend(closers)
+    if check_reachable:
+        try:
+            run.session.send(Call.of(base_fields(target)), Expect.anything("T1"))
+        except TransportProblem as exc:
+            run.close()
+            raise TargetUnreachable(f"the target {target.base_url} is unreachable ({exc})",
+                                    "check base_url and that the server is up (or pass --base-url)") from None
+    return run

@@ -1,0 +1,1 @@
+"""Scenarios: named probes and generated runs, each turned into one pytest item."""

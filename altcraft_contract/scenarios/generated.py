@@ -1,0 +1,43 @@
+"""Generated scenarios: Hypothesis draws requests from the strategies and shrinks any failure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import strategies
+from ..checks.relational import same_answer_twice
+from ..session import Session
+from .registry import scenario
+
+
+@scenario("M2", "generated valid requests succeed")
+def valid_requests(s: Session) -> None:
+    def body(example: Any) -> None:
+        call, expect = example
+        s.expect(call, expect)
+    s.for_all(strategies.valid_calls(s.target), body, salt=1)
+
+
+@scenario("R4", "generated incorrect requests get 400")
+def invalid_requests(s: Session) -> None:
+    def body(example: Any) -> None:
+        call, expect, _why = example
+        s.expect(call, expect)
+    s.for_all(strategies.invalid_calls(s.target), body, salt=2)
+
+
+@scenario("R5", "generated unknown identities find nothing")
+def unknown_identities(s: Session) -> None:
+    def body(example: Any) -> None:
+        call, expect = example
+        s.expect(call, expect)
+    s.for_all(strategies.unknown_calls(s.target), body, salt=3)
+
+
+@scenario("I1", "generated requests repeated give the same answer")
+def repeated_requests(s: Session) -> None:
+    def body(example: Any) -> None:
+        call, expect = example
+        first = s.expect(call, expect)
+        s.compare(same_answer_twice, [first, s.expect(call, expect)])
+    s.for_all(strategies.valid_calls(s.target), body, salt=4)

@@ -1,0 +1,114 @@
+"""Fixed probes that must fail: tokens (R2, R3), incorrect requests (R4), nothing found (R5),
+malformed input (R6). The tables are data; one loop turns each row into a scenario."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..calls import Auth, Call, Expect
+from ..session import Session
+from ..strategies import base_fields
+from ..target import Target
+from .registry import Scenario, add, needs_data, scenario
+
+NOT_AUTH = {401, 402, 403}
+
+# R2 and R3: one row per way of sending no token or a bad one.
+TOKEN_ROWS: tuple[tuple[str, Auth, set[int]], ...] = (
+    ("R2", Auth.NONE, {401}),
+    ("R2", Auth.BODY_EMPTY, {401}),
+    ("R2", Auth.BODY_NULL, {401}),
+    ("R3", Auth.BODY_INVALID, {401, 403}),
+    ("R3", Auth.HEADER_INVALID, {401, 403}),
+)
+
+for _clause, _auth, _codes in TOKEN_ROWS:
+    def _run(s: Session, auth: Auth = _auth, codes: set[int] = _codes, clause: str = _clause) -> None:
+        s.expect(Call.of(base_fields(s.target), auth=auth), Expect.error(clause, codes, reason=auth.value))
+    add(Scenario(_clause, _auth.value, _run))
+
+# R4: one fixed row per class of incorrect request (generated ones come from the strategies).
+Edit = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def _set(**kw: Any) -> Edit:
+    return lambda f: {**f, **kw}
+
+
+def _drop(name: str) -> Edit:
+    return lambda f: {k: v for k, v in f.items() if k != name}
+
+
+R4_ROWS: tuple[tuple[str, Edit], ...] = (
+    ("rel_id missing", _drop("rel_id")),
+    ("rel_id is a numeric string", _set(rel_id="3")),
+    ("rel_id is a float", _set(rel_id=3.5)),
+    ("rel_id is null", _set(rel_id=None)),
+    ("matching is not one of the five", _set(matching="email_sub")),
+    ("matching in upper case", _set(matching="PROFILE_ID")),
+    ("profile_id missing for matching=profile_id", _drop("profile_id")),
+    ("profile_id empty", _set(profile_id="")),
+    ("profile_id is a number", _set(profile_id=5)),
+    ("email missing for matching=email", lambda f: {**_drop("profile_id")(f), "matching": "email"}),
+    ("phone is null for matching=phone", lambda f: {**_drop("profile_id")(f), "matching": "phone", "phone": None}),
+    ("field_value missing for matching=custom",
+     lambda f: {**_drop("profile_id")(f), "matching": "custom", "field_name": "CRM_ID"}),
+    ("field_value is a float", lambda f: {**_drop("profile_id")(f), "matching": "custom", "field_name": "CRM_ID",
+                                          "field_value": 1.5}),
+    ("resource_id is a string", _set(resource_id="24")),
+)
+
+for _title, _edit in R4_ROWS:
+    def _run4(s: Session, edit: Edit = _edit, title: str = _title) -> None:
+        s.expect(Call.of(edit(base_fields(s.target))), Expect.error("R4", {400}, reason=title))
+    add(Scenario("R4", _title, _run4))
+
+
+@scenario("R4", "a body that does not parse")
+def unparsable(s: Session) -> None:
+    for raw in (b'{"rel_id": 3,', b"rel_id=3", b"\xff\xfe{}"):
+        s.expect(Call(fields=(), raw_body=raw), Expect.error("R4", {400}, reason="the body is not JSON"))
+
+
+# R5: well-formed requests that find nothing.
+def _unknown_profile(target: Target) -> list[dict[str, Any]]:
+    rel = target.rel_id
+    return [
+        {"rel_id": rel, "matching": "profile_id", "profile_id": "0" * 24},
+        {"rel_id": rel, "matching": "email", "email": "nobody@unknown.example.invalid"},
+        {"rel_id": rel, "matching": "phone", "phone": "+70000000000"},
+        {"rel_id": rel, "matching": "custom", "field_name": "CRM_ID", "field_value": "no-such-value-0"},
+    ]
+
+
+@scenario("R5", "an unknown profile in each matching mode")
+def unknown_profile(s: Session) -> None:
+    for fields in _unknown_profile(s.target):
+        s.expect(Call.of(fields), Expect.error("R5", None, forbidden=NOT_AUTH, reason="no such profile"))
+
+
+@scenario("R5", "an unknown rel_id", needs=needs_data("unknown_rel_id"))
+def unknown_relation(s: Session) -> None:
+    fields = {**base_fields(s.target), "rel_id": s.target.unknown_rel_id}
+    s.expect(Call.of(fields), Expect.error("R5", None, forbidden=NOT_AUTH, reason="no such relation"))
+
+
+# R6: malformed or hostile requests; any error envelope will do, a crash will not.
+R6_ROWS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("an empty body", {"raw_body": b""}),
+    ("a JSON array", {"raw_body": b"[1, 2, 3]"}),
+    ("JSON nested 5000 deep", {"raw_body": b"[" * 5000 + b"]" * 5000}),
+    ("a 2 MB body", {"raw_body": b'{"rel_id": 3, "pad": "' + b"x" * 2_000_000 + b'"}'}),
+    ("binary garbage", {"raw_body": bytes(range(256)) * 4}),
+    ("an unknown Content-Type", {"raw_body": b"rel_id=3", "content_type": "application/x-www-form-urlencoded"}),
+    ("a GET request", {"raw_body": b"", "method": "GET"}),
+    ("a NUL in a string", {"raw_body": b'{"rel_id": 3, "email": "a\\u0000b@example.com"}'}),
+    ("a huge integer", {"raw_body": b'{"rel_id": 1' + b"0" * 400 + b"}"}),
+    ("a malformed XML body", {"raw_body": b"<xml><rel_id>3</rel_id>", "content_type": "application/xml"}),
+)
+
+for _t, _kw in R6_ROWS:
+    def _run6(s: Session, kw: dict[str, Any] = _kw, title: str = _t) -> None:
+        s.expect(Call(fields=(), **kw), Expect.anything("R6", reason=title))
+    add(Scenario("R6", _t, _run6))

@@ -1,0 +1,111 @@
+"""Fixed probes that must succeed: transport variants (T2-T4), matching (M1-M6), repeats (I1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..calls import Auth, Call, Expect
+from ..checks.relational import same_answer_twice, same_data_across_modes, same_result_body_or_header_token
+from ..session import Session
+from ..strategies import CHARSET_JSON
+from ..target import Profile
+from .registry import needs_data, needs_profiles, scenario
+
+
+def by_mode(s: Session, p: Profile, mode: str, **extra: Any) -> Call:
+    return Call.of({"rel_id": s.target.rel_id, "matching": mode, **(p.identifiers(mode) or {}), **extra})
+
+
+def by_id(s: Session, p: Profile) -> Call:
+    return by_mode(s, p, "profile_id")
+
+
+@scenario("M2", "every profile is found by each of its identifiers")
+def each_profile_each_mode(s: Session) -> None:
+    for p in s.target.profiles:
+        for mode in p.modes():
+            s.expect(by_mode(s, p, mode), Expect.success("M2", p.profile_id))
+
+
+@scenario("M4", "every mode returns the same data for one profile")
+def modes_agree(s: Session) -> None:
+    for p in s.target.profiles:
+        answers = [s.expect(by_mode(s, p, m), Expect.success("M4", p.profile_id)) for m in p.modes()]
+        s.compare(same_data_across_modes, answers)
+
+
+@scenario("M2", "custom matching takes an integer value as a decimal string",
+          needs=lambda t: None if any(isinstance(p.field_value, int) for p in t.profiles)
+          else "the target file names no profile with an integer field_value")
+def custom_value_as_string(s: Session) -> None:
+    for p in s.target.profiles:
+        if isinstance(p.field_value, int):
+            s.expect(by_mode(s, p, "custom").with_fields(field_value=str(p.field_value)),
+                     Expect.success("M2", p.profile_id))
+
+
+@scenario("M1", "a request without matching is matched by email", needs=needs_profiles("email"))
+def default_mode_is_email(s: Session) -> None:
+    for p in s.target.profiles_with("email"):
+        s.expect(Call.of({"rel_id": s.target.rel_id, "email": p.email}), Expect.success("M1", p.profile_id))
+
+
+@scenario("M5", "the documented example: profile_id without matching")
+def documented_example(s: Session) -> None:
+    p = s.target.profiles[0]
+    s.expect(Call.of({"rel_id": s.target.rel_id, "profile_id": p.profile_id}), Expect.success("M5", p.profile_id))
+
+
+@scenario("M3", "resource_id narrows email and phone matching to that resource", needs=needs_profiles("resource_id"))
+def resource_narrows(s: Session) -> None:
+    for p in s.target.profiles_with("resource_id"):
+        for mode in ("email", "phone"):
+            if p.identifiers(mode):
+                s.expect(by_mode(s, p, mode, resource_id=p.resource_id), Expect.success("M3", p.profile_id))
+
+
+@scenario("M3", "a resource holding none of the profile's subscriptions finds nothing",
+          needs=lambda t: needs_profiles("email")(t) or needs_data("unknown_resource_id")(t))
+def resource_excludes(s: Session) -> None:
+    for p in s.target.profiles_with("email"):
+        s.expect(by_mode(s, p, "email", resource_id=s.target.unknown_resource_id),
+                 Expect.error("M3", None, forbidden={401, 402, 403},
+                              reason="the resource holds no subscription of this profile"))
+
+
+@scenario("M6", "a subscription-only email is found by email, not by email_profile",
+          needs=needs_profiles("subscription_email"))
+def email_profile_is_profile_only(s: Session) -> None:
+    for p in s.target.profiles_with("subscription_email"):
+        fields = {"rel_id": s.target.rel_id, "email": p.subscription_email}
+        s.expect(Call.of({**fields, "matching": "email"}), Expect.success("M6", p.profile_id))
+        s.expect(Call.of({**fields, "matching": "email_profile"}),
+                 Expect.error("M6", None, forbidden={401, 402, 403}, reason="email_profile ignores subscriptions"))
+
+
+@scenario("T2", "a JSON body with a charset parameter in Content-Type")
+def json_with_charset(s: Session) -> None:
+    for p in s.target.profiles:
+        s.expect(by_id(s, p).variant(content_type=CHARSET_JSON), Expect.success("T2", p.profile_id))
+
+
+@scenario("T3", "the token in the Authorization header gives the same answer as in the body")
+def header_token(s: Session) -> None:
+    for p in s.target.profiles:
+        body = s.expect(by_id(s, p), Expect.success("T3", p.profile_id))
+        header = s.expect(by_id(s, p).variant(auth=Auth.HEADER), Expect.success("T3", p.profile_id))
+        s.compare(same_result_body_or_header_token, [body, header])
+
+
+@scenario("T4", "format=json in the query or in the body answers JSON")
+def format_json(s: Session) -> None:
+    p = s.target.profiles[0]
+    for where in ("query", "body"):
+        s.expect(by_id(s, p).variant(answer_format="json", format_in=where), Expect.success("T4", p.profile_id))
+
+
+@scenario("I1", "the same request twice gives the same answer")
+def repeat(s: Session) -> None:
+    for p in s.target.profiles:
+        call = by_id(s, p)
+        s.compare(same_answer_twice, [s.expect(call, Expect.success("I1", p.profile_id)) for _ in range(2)])

@@ -1,0 +1,172 @@
+"""Hypothesis strategies for get_counter requests, derived from the request schema and the target.
+
+- ``valid_calls``: requests that must succeed, for each matching mode the target's profiles allow,
+  varying the optional fields, the token's place, the Content-Type form and the key order.
+- ``invalid_calls``: requests with exactly one R4 fault, each with the reason it is invalid.
+- ``unknown_calls``: well-formed requests for identities the target does not hold (R5).
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from typing import Any
+
+from hypothesis import note
+from hypothesis import strategies as st
+
+from . import schemas
+from .calls import Auth, Call, Expect
+from .target import Profile, Target
+
+CHARSET_JSON = "application/json; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """Why a generated request is incorrect: a class from R4 and the JSON path of the fault."""
+
+    kind: str
+    path: str
+    description: str
+
+
+def _mode_fields(profile: Profile, mode: str, omit_matching: bool) -> dict[str, Any]:
+    fields: dict[str, Any] = {} if omit_matching else {"matching": mode}
+    fields.update(profile.identifiers(mode) or {})
+    return fields
+
+
+def clause_of(call: Call) -> str:
+    """The clause a valid call exercises: its most specific non-default variation."""
+    f = call.body_fields()
+    if call.content_type:
+        return "T2"
+    if call.auth is Auth.HEADER:
+        return "T3"
+    if call.answer_format is not None:
+        return "T4"
+    if "resource_id" in f:
+        return "M3"
+    if "matching" not in f:
+        return "M1" if "email" in f else "M5"
+    return "M2"
+
+
+@st.composite
+def valid_calls(draw: st.DrawFn, target: Target) -> tuple[Call, Expect]:
+    """A request that finds one of the target's profiles, and the expectation that it does."""
+    profile = draw(st.sampled_from(target.profiles))
+    mode = draw(st.sampled_from(profile.modes()))
+    omit = mode in ("email", "profile_id") and draw(st.booleans())  # M1 default, M5 example
+    fields: dict[str, Any] = {"rel_id": target.rel_id, **_mode_fields(profile, mode, omit)}
+    if mode in ("email", "phone") and profile.resource_id is not None and draw(st.booleans()):
+        fields["resource_id"] = profile.resource_id
+    if mode == "custom" and isinstance(fields["field_value"], int) and draw(st.booleans()):
+        fields["field_value"] = str(fields["field_value"])  # M2: an integer or a string
+    order = draw(st.permutations(list(fields)))
+    call = Call(
+        fields=tuple((k, fields[k]) for k in order),
+        auth=draw(st.sampled_from([Auth.BODY, Auth.HEADER])),
+        content_type=draw(st.sampled_from([None, CHARSET_JSON])),
+        token_pos=draw(st.integers(0, len(fields))),
+    )
+    fmt = draw(st.sampled_from([None, "query", "body"]))
+    if fmt:
+        call = call.variant(answer_format="json", format_in=fmt)
+    note(f"valid: {profile.profile_id} by {mode}: {call}")
+    return call, Expect.success(clause_of(call), profile.profile_id)
+
+
+def base_fields(target: Target) -> dict[str, Any]:
+    """The simplest valid request: the first profile by profile_id."""
+    return {"rel_id": target.rel_id, "matching": "profile_id", "profile_id": target.profiles[0].profile_id}
+
+
+_NON_STRINGS = st.one_of(st.integers(-5, 10**6), st.none(), st.booleans(), st.just([]), st.just({"v": 1}),
+                         st.floats(allow_nan=False, allow_infinity=False))
+_NON_INTEGERS = st.one_of(st.sampled_from(["3", "24", "", "abc"]), st.none(), st.booleans(), st.just([3]),
+                          st.floats(allow_nan=False, allow_infinity=False).filter(lambda f: not f.is_integer()))
+_STRING_FIELDS = ("email", "phone", "profile_id", "field_name")
+
+
+def _invalid(draw: st.DrawFn, target: Target) -> tuple[dict[str, Any], Invalid]:
+    kind = draw(st.sampled_from(["rel_id missing", "rel_id not an integer", "matching unknown",
+                                 "identifier missing", "identifier empty", "string field of another type",
+                                 "resource_id not an integer", "field_value of another type"]))
+    fields = base_fields(target)
+    modes = schemas.matching_modes()
+    if kind == "rel_id missing":
+        del fields["rel_id"]
+        return fields, Invalid(kind, "$", "rel_id is required")
+    if kind == "rel_id not an integer":
+        fields["rel_id"] = draw(_NON_INTEGERS)
+        return fields, Invalid(kind, "$.rel_id", f"rel_id = {fields['rel_id']!r}")
+    if kind == "matching unknown":
+        fields["matching"] = draw(st.one_of(
+            st.sampled_from(["EMAIL", "email_sub", "push_sub", "email_phone", "", "Profile_ID"]),
+            st.text(string.ascii_lowercase + "_", min_size=1, max_size=12)).filter(lambda m: m not in modes))
+        return fields, Invalid(kind, "$.matching", f"matching = {fields['matching']!r}")
+    mode = draw(st.sampled_from(modes))
+    ident = dict.fromkeys(schemas.identifiers_by_mode()[mode], "x")
+    fields = {"rel_id": target.rel_id, "matching": mode, **ident}
+    if "field_value" in fields:
+        fields["field_value"] = 1
+    if kind == "identifier missing":
+        gone = draw(st.sampled_from(sorted(ident)))
+        del fields[gone]
+        return fields, Invalid(kind, "$", f"{gone} is required by matching={mode}")
+    if kind == "identifier empty":
+        empty = draw(st.sampled_from(sorted(ident)))
+        fields[empty] = ""
+        return fields, Invalid(kind, f"$.{empty}", f"{empty} is empty")
+    if kind == "string field of another type":
+        name = draw(st.sampled_from(_STRING_FIELDS))
+        fields[name] = draw(_NON_STRINGS)
+        return fields, Invalid(kind, f"$.{name}", f"{name} = {fields[name]!r}")
+    if kind == "resource_id not an integer":
+        fields["resource_id"] = draw(_NON_INTEGERS)
+        return fields, Invalid(kind, "$.resource_id", f"resource_id = {fields['resource_id']!r}")
+    fields["field_value"] = draw(st.one_of(st.none(), st.booleans(), st.just([]), st.just({}),
+                                           st.floats(allow_nan=False, allow_infinity=False)))
+    return fields, Invalid(kind, "$.field_value", f"field_value = {fields['field_value']!r}")
+
+
+@st.composite
+def invalid_calls(draw: st.DrawFn, target: Target) -> tuple[Call, Expect, Invalid]:
+    """A request with exactly one R4 fault, with the reason; the token is valid and in the body."""
+    fields, why = _invalid(draw, target)
+    order = draw(st.permutations(list(fields)))
+    call = Call(fields=tuple((k, fields[k]) for k in order), token_pos=draw(st.integers(0, len(fields))))
+    note(f"invalid ({why.kind}): {why.description}")
+    return call, Expect.error("R4", {400}, reason=f"incorrect request: {why.description}"), why
+
+
+_LOCAL = string.ascii_lowercase + string.digits + "._ёжик"
+
+
+@st.composite
+def unknown_calls(draw: st.DrawFn, target: Target) -> tuple[Call, Expect]:
+    """A well-formed request for a profile or relation the target does not hold (R5)."""
+    known = {p.profile_id for p in target.profiles}
+    kind = draw(st.sampled_from(["email", "phone", "profile_id", "custom", "rel_id"]))
+    fields: dict[str, Any] = {"rel_id": target.rel_id}
+    if kind == "email":
+        local = draw(st.text(_LOCAL, min_size=1, max_size=16))
+        fields.update(matching="email", email=f"zz-{local}@unknown.example.invalid")
+    elif kind == "phone":
+        fields.update(matching="phone", phone="+7999" + str(draw(st.integers(10**6, 10**7 - 1))))
+    elif kind == "profile_id":
+        pid = draw(st.text("0123456789abcdef", min_size=24, max_size=24).filter(lambda p: p not in known))
+        fields.update(matching="profile_id", profile_id=pid)
+    elif kind == "custom":
+        name = next((p.field_name for p in target.profiles if p.field_name), "CRM_ID")
+        fields.update(matching="custom", field_name=name,
+                      field_value="unknown-" + draw(st.text(string.ascii_lowercase, min_size=1, max_size=10)))
+    else:
+        fields.update(base_fields(target))
+        fields["rel_id"] = draw(st.one_of(st.integers(10**9, 2**63 - 1),
+                                          st.just(target.unknown_rel_id or 999_999_999)))
+    note(f"unknown {kind}: {fields}")
+    return (Call.of(fields),
+            Expect.error("R5", None, forbidden={401, 402, 403}, reason=f"nothing matches this {kind}"))
