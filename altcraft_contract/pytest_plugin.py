@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import secrets
-import sys
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 
-from . import reports
+from . import profiles, reports
 from .errors import SuiteInputError
 from .failures import Status
 from .run import Run, build_run
 from .runner import Outcome, run_scenario
 from .scenarios.registry import Scenario, all_scenarios
 
-_COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much],
-           "database": None, "print_blob": False}
-settings.register_profile("quick", max_examples=12, **_COMMON)
-settings.register_profile("default", max_examples=50, **_COMMON)
-settings.register_profile("thorough", max_examples=300, **_COMMON)
+assert profiles.PROFILES  # registered on import, before Hypothesis reads --hypothesis-profile
 
 RUN_KEY = pytest.StashKey[Run]()
 OUTCOMES_KEY = pytest.StashKey[list[Outcome]]()
@@ -43,6 +38,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[OUTCOMES_KEY] = []
     if config.getoption("hypothesis_profile", None) is None:
         settings.load_profile("default")  # our "default", registered above
+    _build_early(config)
 
 
 def scenario_params(family: str) -> list[Any]:
@@ -51,14 +47,9 @@ def scenario_params(family: str) -> list[Any]:
             for s in all_scenarios() if s.clause[0] in family]
 
 
-def _fatal(config: pytest.Config, err: SuiteInputError) -> None:
-    sys.stderr.write(f"altcraft-contract: {err}\n")
-    pytest.exit(str(err), returncode=err.exit_status)
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    config = session.config
-    if not any("contract_session" in getattr(i, "fixturenames", ()) for i in session.items):
+def _build(config: pytest.Config) -> None:
+    """Assemble the run; a problem with the suite's input ends pytest with one line and its status."""
+    if RUN_KEY in config.stash:
         return
     seed = config.getoption("hypothesis_seed", None)
     try:
@@ -70,10 +61,29 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             seed=int(seed) if seed is not None else secrets.randbelow(2**31),
         )
     except SuiteInputError as err:
-        _fatal(config, err)
-        return
+        pytest.exit(f"altcraft-contract: {err}", returncode=err.exit_status)
     config.stash[RUN_KEY] = run
     config.add_cleanup(run.close)
+
+
+def _build_early(config: pytest.Config) -> None:
+    """Problems with the options are found before collection, so they print as a single line."""
+    from .reference import faults, variants
+
+    fault, variant = config.getoption("--fault"), config.getoption("--reference-variant")
+    if fault != "none" and fault not in faults.catalogue():
+        pytest.exit(f"altcraft-contract: unknown fault {fault!r}; list them with "
+                    "`python -m altcraft_contract.reference --list-faults`", returncode=65)
+    if variant not in variants.VARIANTS:
+        pytest.exit(f"altcraft-contract: unknown --reference-variant {variant!r}; use one of "
+                    f"{', '.join(variants.VARIANTS)}", returncode=65)
+    if config.getoption("--target"):
+        _build(config)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if any("contract_session" in getattr(i, "fixturenames", ()) for i in session.items):
+        _build(session.config)
 
 
 @pytest.fixture(scope="session")

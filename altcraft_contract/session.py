@@ -10,6 +10,7 @@ from typing import Any
 from hypothesis import given, seed, settings
 from hypothesis.strategies import SearchStrategy
 
+from . import profiles
 from .calls import Call, Expect
 from .client import Client, Exchange
 from .failures import ContractViolation, Failure, TransportProblem
@@ -28,6 +29,7 @@ class Tally:
 
 class Session:
     def __init__(self, target: Target, client: Client, *, hypothesis_profile: str = "quick", seed: int = 0) -> None:
+        assert hypothesis_profile in profiles.PROFILES, hypothesis_profile
         self.target = target
         self.client = client
         self.hypothesis_profile = hypothesis_profile

@@ -85,8 +85,8 @@ def base_fields(target: Target) -> dict[str, Any]:
 
 _NON_STRINGS = st.one_of(st.integers(-5, 10**6), st.none(), st.booleans(), st.just([]), st.just({"v": 1}),
                          st.floats(allow_nan=False, allow_infinity=False))
-_NON_INTEGERS = st.one_of(st.sampled_from(["3", "24", "", "abc"]), st.none(), st.booleans(), st.just([3]),
-                          st.floats(allow_nan=False, allow_infinity=False).filter(lambda f: not f.is_integer()))
+_FRACTIONS = st.floats(allow_nan=False, allow_infinity=False).filter(lambda f: not f.is_integer())
+_NON_INTEGERS = st.one_of(st.sampled_from(["3", "24", "", "abc"]), st.none(), st.booleans(), st.just([3]), _FRACTIONS)
 _STRING_FIELDS = ("email", "phone", "profile_id", "field_name")
 
 
@@ -106,6 +106,9 @@ def _invalid(draw: st.DrawFn, target: Target) -> tuple[dict[str, Any], Invalid]:
         fields["matching"] = draw(st.one_of(
             st.sampled_from(["EMAIL", "email_sub", "push_sub", "email_phone", "", "Profile_ID"]),
             st.text(string.ascii_lowercase + "_", min_size=1, max_size=12)).filter(lambda m: m not in modes))
+        # Every identifier the target knows stays, so a fallback to any mode would find a profile.
+        first = target.profiles[0]
+        fields.update({k: v for k, v in (("email", first.email), ("phone", first.phone)) if v is not None})
         return fields, Invalid(kind, "$.matching", f"matching = {fields['matching']!r}")
     mode = draw(st.sampled_from(modes))
     ident = dict.fromkeys(schemas.identifiers_by_mode()[mode], "x")
@@ -127,8 +130,8 @@ def _invalid(draw: st.DrawFn, target: Target) -> tuple[dict[str, Any], Invalid]:
     if kind == "resource_id not an integer":
         fields["resource_id"] = draw(_NON_INTEGERS)
         return fields, Invalid(kind, "$.resource_id", f"resource_id = {fields['resource_id']!r}")
-    fields["field_value"] = draw(st.one_of(st.none(), st.booleans(), st.just([]), st.just({}),
-                                           st.floats(allow_nan=False, allow_infinity=False)))
+    # 2.0 is an integer to JSON Schema, so only fractional floats are "another type".
+    fields["field_value"] = draw(st.one_of(st.none(), st.booleans(), st.just([]), st.just({}), _FRACTIONS))
     return fields, Invalid(kind, "$.field_value", f"field_value = {fields['field_value']!r}")
 
 

@@ -52,7 +52,7 @@ def _error_as_string(app: Any, inc: Any, env: dict[str, Any]) -> dict[str, Any]:
     return {**env, "error": str(env["error"])}
 
 
-register(Fault("error_as_string", "E1", "sends the error code as a string", envelope=_error_as_string))
+register(Fault("error_as_string", "E1", "sends the error code as a string", also=("R6",), envelope=_error_as_string))
 register(Fault("success_data_as_list", "E2", "wraps success data in a list",
                envelope=lambda app, inc, env: {**env, "data": [env["data"]]} if env["error"] == 0 else env))
 register(Fault("success_text_ok", "E2.text", 'says "OK" instead of "Successful operation"',
@@ -71,8 +71,8 @@ def _status(code: int, only: set[int] | None = None) -> Any:
     return hook
 
 
-register(Fault("auth_error_http_500", "E4", "answers 401 errors with HTTP 500", wire=_status(500, {401})))
-register(Fault("error_http_422", "E4", "answers 400 errors with HTTP 422", wire=_status(422, {400})))
+register(Fault("auth_error_http_500", "E4", "answers 401 errors with HTTP 500", also=("R6",), wire=_status(500, {401})))
+register(Fault("error_http_422", "E4", "answers 400 errors with HTTP 422", also=("R6",), wire=_status(422, {400})))
 
 # --- D: data -------------------------------------------------------------------------------
 

@@ -13,6 +13,11 @@ def _mode(inc: Any) -> str:
     return str(inc.fields.get("matching", "email" if "email" in inc.fields else "profile_id"))
 
 
+def _valid(inc: Any) -> bool:
+    """The request is correct apart from what the fault does (faults must not change R4)."""
+    return not any(True for _ in schemas.violations("request", inc.fields, "R4"))
+
+
 def _reject_if(pred: Any, code: int, text: str) -> Any:
     def hook(app: Any, inc: Any) -> None:
         if pred(inc):
@@ -25,8 +30,9 @@ def _reject_if(pred: Any, code: int, text: str) -> Any:
 register(Fault("default_mode_not_email", "M1", "treats a request without matching as incorrect, even with an email",
                fields=_reject_if(lambda inc: "matching" not in inc.fields and "email" in inc.fields,
                                  400, "Incorrect request: matching required")))
-register(Fault("phone_mode_not_found", "M2", "never finds a profile by phone",
-               fields=_reject_if(lambda inc: inc.fields.get("matching") == "phone", 404, "Profile not found")))
+register(Fault("phone_mode_not_found", "M2", "never finds a profile by phone", also=("M3",),
+               fields=_reject_if(lambda inc: inc.fields.get("matching") == "phone" and _valid(inc),
+                                 404, "Profile not found")))
 
 
 def _custom_strict(app: Any, inc: Any) -> None:
@@ -38,10 +44,14 @@ def _custom_strict(app: Any, inc: Any) -> None:
 
 register(Fault("custom_digit_string_not_found", "M2", 'misses an integer field given as a string ("123420")',
                fields=_custom_strict))
-register(Fault("resource_id_ignored", "M3", "ignores resource_id",
-               fields=lambda app, inc: inc.fields.pop("resource_id", None)))
+def _ignore_resource(app: Any, inc: Any) -> None:
+    if _valid(inc):
+        inc.fields.pop("resource_id", None)
+
+
+register(Fault("resource_id_ignored", "M3", "ignores resource_id", fields=_ignore_resource))
 register(Fault("resource_id_breaks_phone", "M3", "finds nothing by phone when resource_id is given",
-               fields=_reject_if(lambda inc: "resource_id" in inc.fields and _mode(inc) == "phone",
+               fields=_reject_if(lambda inc: "resource_id" in inc.fields and _mode(inc) == "phone" and _valid(inc),
                                  404, "Profile not found")))
 
 
@@ -115,7 +125,8 @@ def _fake_profile(app: Any, inc: Any, env: dict[str, Any]) -> dict[str, Any]:
     return env
 
 
-register(Fault("not_found_as_success", "R5", "answers an unknown profile with an empty success", envelope=_fake_profile))
+register(Fault("not_found_as_success", "R5", "answers an unknown profile with an empty success", also=("M3", "M6"),
+               envelope=_fake_profile))
 register(Fault("unknown_rel_id_as_403", "R5", "answers an unknown relation with 403",
                envelope=lambda app, inc, env: {**env, "error": 403} if env.get("error_text") == "Relation not found"
                else env))
@@ -145,3 +156,14 @@ def _stale_repeat(app: Any, inc: Any, env: dict[str, Any]) -> dict[str, Any]:
 
 
 register(Fault("repeat_counts_again", "I1", "counts an identical request again when it follows itself", envelope=_stale_repeat))
+
+
+def _crash_on_big_rel_id(app: Any, inc: Any, env: dict[str, Any]) -> dict[str, Any]:
+    rel = inc.fields.get("rel_id")
+    if isinstance(rel, int) and not isinstance(rel, bool) and rel > 2**31 - 1:  # a 32-bit column overflows
+        raise Crash("rel_id overflow")
+    return env
+
+
+register(Fault("big_rel_id_crash", "E1", "falls over with an HTML 500 when rel_id exceeds 32 bits", also=("R6",),
+               envelope=_crash_on_big_rel_id))

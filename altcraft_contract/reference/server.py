@@ -8,7 +8,6 @@ from typing import Any
 
 import httpx
 import respx
-from respx.transports import MockTransport
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from ..target import Profile, Target
@@ -56,7 +55,7 @@ def inprocess_transport(app: ReferenceApp) -> httpx.BaseTransport:
     """An httpx transport that hands every request to the app through respx (no sockets)."""
     router = respx.MockRouter(assert_all_called=False, base_url=INPROCESS_URL)
     router.route().mock(side_effect=respx.WSGIHandler(app))
-    return MockTransport(router=router)
+    return httpx.MockTransport(router.handler)
 
 
 def target_for(base_url: str, api_version: str, style: Style | None = None) -> Target:

@@ -45,7 +45,8 @@ R4_ROWS: tuple[tuple[str, Edit], ...] = (
     ("rel_id is a numeric string", _set(rel_id="3")),
     ("rel_id is a float", _set(rel_id=3.5)),
     ("rel_id is null", _set(rel_id=None)),
-    ("matching is not one of the five", _set(matching="email_sub")),
+    # The identifiers stay, so a server that falls back to a known mode would find the profile.
+    ("matching is not one of the five", lambda f: {**f, "matching": "email_sub", "email": "john@example.com"}),
     ("matching in upper case", _set(matching="PROFILE_ID")),
     ("profile_id missing for matching=profile_id", _drop("profile_id")),
     ("profile_id empty", _set(profile_id="")),

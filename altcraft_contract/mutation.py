@@ -1,0 +1,96 @@
+"""The mutation score: run the suite against each fault of the catalogue and against each
+conformance variant; every fault must be caught by its own clause, every variant must pass.
+
+``python -m altcraft_contract.mutation`` prints the table; exit status 1 if a fault is missed or a
+variant fails (a false positive).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass, field
+
+from .failures import Status
+from .reference import faults, variants
+from .run import build_run
+from .runner import Outcome, run_scenario
+from .scenarios.registry import all_scenarios
+
+
+@dataclass
+class FaultResult:
+    name: str
+    clause: str
+    caught: bool
+    clauses_failed: set[str] = field(default_factory=set)
+    requests: int = 0
+    seconds: float = 0.0
+    caught_by: str = ""
+
+    @property
+    def precise(self) -> bool:
+        """Caught by its own clause, and by no clause it does not declare."""
+        allowed = {self.clause, *faults.get(self.name).also}
+        return self.caught and self.clauses_failed <= allowed
+
+
+def _outcomes(fault: str, variant: str, api_version: str, profile: str, stop_on: str | None) -> tuple[list[Outcome], int, float]:
+    run = build_run(transport="inprocess", fault=fault, variant=variant, api_version=api_version,
+                    hypothesis_profile=profile, seed=0, check_reachable=False)
+    started = time.perf_counter()
+    outs: list[Outcome] = []
+    try:
+        for sc in all_scenarios():
+            out = run_scenario(sc, run.session)
+            outs.append(out)
+            if stop_on and stop_on in out.failed_clauses:
+                break
+        return outs, run.session.client.sent, time.perf_counter() - started
+    finally:
+        run.close()
+
+
+def score_fault(name: str, profile: str = "quick", full: bool = True) -> FaultResult:
+    """Run the suite against one fault; ``full`` runs every scenario to prove precision."""
+    f = faults.get(name)
+    api = "v74"
+    outs, sent, secs = _outcomes(name, "strict", api, profile, None if full else f.clause)
+    failed = set().union(*(o.failed_clauses for o in outs)) if outs else set()
+    first = next((o for o in outs if f.clause in o.failed_clauses), None)
+    return FaultResult(name, f.clause, f.clause in failed, failed, sent, secs, first.scenario.id if first else "")
+
+
+def check_variant(name: str, api_version: str = "v74", profile: str = "quick") -> list[Outcome]:
+    """The outcomes that failed against a conformance variant (each one a false positive)."""
+    outs, _, _ = _outcomes("none", name, api_version, profile, None)
+    return [o for o in outs if o.status is Status.FAILED]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m altcraft_contract.mutation", description=__doc__)
+    ap.add_argument("--profile", default="quick", help="Hypothesis profile (quick, default, thorough)")
+    ap.add_argument("--fault", action="append", help="score only these faults")
+    args = ap.parse_args(argv)
+    names = args.fault or sorted(faults.catalogue())
+    results = [score_fault(n, args.profile) for n in names]
+    print(f"{'fault':<40} {'clause':<8} {'caught':<7} {'precise':<8} {'requests':>8} {'seconds':>8}  caught by")
+    for r in results:
+        print(f"{r.name:<40} {r.clause:<8} {'yes' if r.caught else 'NO':<7} {'yes' if r.precise else 'no':<8} "
+              f"{r.requests:>8} {r.seconds:>8.2f}  {r.caught_by}")
+    fams: dict[str, list[FaultResult]] = {}
+    for r in results:
+        fams.setdefault(r.clause[0], []).append(r)
+    print("per family: " + ", ".join(f"{k} {sum(r.caught for r in v)}/{len(v)}" for k, v in sorted(fams.items())))
+    caught = sum(r.caught for r in results)
+    print(f"mutation score: {caught}/{len(results)} faults caught")
+    bad_variants = {} if args.fault else {v: check_variant(v, profile=args.profile) for v in variants.VARIANTS}
+    for v, fails in bad_variants.items():
+        print(f"variant {v:<20} {'FALSE POSITIVE: ' + ', '.join(o.scenario.id for o in fails) if fails else 'passes'}")
+    ok = caught == len(results) and not any(bad_variants.values())
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

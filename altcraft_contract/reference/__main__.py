@@ -1,0 +1,53 @@
+"""Serve the reference endpoint standalone and print the target file that describes it.
+
+    python -m altcraft_contract.reference --port 8080 [--api-version v72] [--fault NAME]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+
+from . import faults, server, variants
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m altcraft_contract.reference", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--port", type=int, default=8080)
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--api-version", choices=["v72", "v74"], default="v74")
+    ap.add_argument("--fault", default="none", help="a fault from the catalogue (see --list-faults)")
+    ap.add_argument("--variant", default="strict", choices=sorted(variants.VARIANTS),
+                    help="a conformance variant (differs only where the contract is free)")
+    ap.add_argument("--list-faults", action="store_true", help="print the fault catalogue and exit")
+    args = ap.parse_args(argv)
+    if args.list_faults:
+        for f in sorted(faults.catalogue().values(), key=lambda f: (f.clause, f.name)):
+            print(f"{f.clause:<8} {f.name:<40} {f.description}")
+        return 0
+    token = os.environ.get(server.TOKEN_ENV)
+    if not token:
+        token = secrets.token_hex(16)
+        print(f"# no {server.TOKEN_ENV} in the environment; this server accepts:", file=sys.stderr)
+        print(f"export {server.TOKEN_ENV}={token}", file=sys.stderr)
+    try:
+        app = server.make_app(args.api_version, args.fault, variants.VARIANTS[args.variant], frozenset({token}))
+    except KeyError as exc:
+        print(f"altcraft-reference: {exc.args[0]}", file=sys.stderr)
+        return 2
+    srv = server.LoopbackServer(app, port=args.port, host=args.host)
+    print(f"# target file for this server (save it, then: pytest contract_tests --target FILE)\n"
+          f"{server.target_toml(server.target_for(srv.base_url, args.api_version, variants.VARIANTS[args.variant]))}",
+          flush=True)
+    try:
+        srv.start()._thread.join()
+    except KeyboardInterrupt:
+        srv.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""The strategies make what they say: valid requests validate, invalid ones fail for their reason."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+
+from altcraft_contract import schemas, strategies
+from altcraft_contract.calls import Auth
+from altcraft_contract.reference.server import target_for
+
+TARGET = target_for("http://127.0.0.1:1", "v74")
+
+
+@settings(max_examples=200, deadline=None)
+@given(strategies.valid_calls(TARGET))
+def test_valid_calls_validate_against_the_request_schema(example) -> None:
+    call, expect = example
+    assert list(schemas.violations("request", call.body_fields(), "R4")) == []
+    assert expect.outcome == "success" and expect.profile_id in {p.profile_id for p in TARGET.profiles}
+    assert call.auth in (Auth.BODY, Auth.HEADER)
+
+
+@settings(max_examples=300, deadline=None)
+@given(strategies.invalid_calls(TARGET))
+def test_invalid_calls_fail_the_schema_for_their_stated_reason(example) -> None:
+    call, expect, why = example
+    found = list(schemas.violations("request", call.body_fields(), "R4"))
+    assert found, why
+    assert why.path in {v.path for v in found}, (why, found)
+    assert expect.codes == {400}
+
+
+@settings(max_examples=200, deadline=None)
+@given(strategies.unknown_calls(TARGET))
+def test_unknown_calls_are_well_formed(example) -> None:
+    call, expect = example
+    assert list(schemas.violations("request", call.body_fields(), "R4")) == []
+    assert expect.forbidden == {401, 402, 403}
+    fields = call.body_fields()
+    if fields["rel_id"] == TARGET.rel_id:  # otherwise the relation is the unknown part
+        assert fields.get("profile_id") not in {p.profile_id for p in TARGET.profiles}
+
+
+def test_every_mode_and_clause_variation_is_generated() -> None:
+    seen_modes, seen_clauses = set(), set()
+
+    @settings(max_examples=400, deadline=None, database=None)
+    @given(strategies.valid_calls(TARGET))
+    def collect(example) -> None:
+        call, expect = example
+        seen_modes.add(call.body_fields().get("matching"))
+        seen_clauses.add(expect.clause)
+
+    collect()
+    assert set(schemas.matching_modes()) | {None} <= seen_modes
+    assert {"T2", "T3", "T4", "M1", "M2", "M3", "M5"} <= seen_clauses

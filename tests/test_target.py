@@ -1,0 +1,58 @@
+"""Target files: every problem is one line that names the fix, with its own exit status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from altcraft_contract.errors import TargetFileInvalid, TargetFileMissing, TokenMissing
+from altcraft_contract.target import load_target, resolve_token
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "targets" / "example.toml"
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "t.toml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+MINIMAL = '[target]\nbase_url = "https://x.example"\ntoken_env = "TOK"\n[data]\nrel_id = 3\n' \
+          '[[data.profiles]]\nprofile_id = "5c910f6bc484d023b1309bee"\n'
+
+
+def test_example_target_file_loads() -> None:
+    t = load_target(EXAMPLE)
+    assert t.api_version == "v74" and t.error_http_status == "any" and t.rel_id == 3
+    assert t.profiles[0].modes() == ("email", "email_profile", "phone", "profile_id", "custom")
+    assert t.waivers == {"E2.text": "staging answers an empty error_text on success (ticket 123)"}
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(TargetFileMissing) as err:
+        load_target(tmp_path / "nope.toml")
+    assert err.value.exit_status == 66 and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    (MINIMAL.replace("base_url", "base_ur"), "did you mean 'base_url'"),
+    (MINIMAL.replace("[data]\nrel_id = 3", "[data]"), "required key 'rel_id'"),
+    (MINIMAL + '[waivers]\n"D2" = "no"\n', "cannot be waived"),
+    (MINIMAL + '[waivers]\n"Z9" = "no"\n', "unknown clause"),
+    (MINIMAL.replace('token_env = "TOK"', 'token_env = "TOK"\napi_version = "v99"'), "api_version"),
+    (MINIMAL.replace("5c910f6bc484d023b1309bee", "XYZ"), "24 lowercase hex"),
+    ("[target\n", "not valid TOML"),
+])
+def test_invalid_files_say_what_to_fix(tmp_path: Path, text: str, words: str) -> None:
+    with pytest.raises(TargetFileInvalid) as err:
+        load_target(write(tmp_path, text))
+    assert words in str(err.value) and "\n" not in str(err.value) and err.value.exit_status == 65
+
+
+def test_token_comes_only_from_the_named_variable(tmp_path: Path) -> None:
+    t = load_target(write(tmp_path, MINIMAL))
+    assert resolve_token(t, {"TOK": "secret"}) == "secret"
+    with pytest.raises(TokenMissing) as err:
+        resolve_token(t, {})
+    assert "export TOK=" in str(err.value) and err.value.exit_status == 78
