@@ -34,7 +34,7 @@ def all_schemas() -> dict[str, dict[str, Any]]:
 
 
 @cache
-def _registry() -> Registry:  # type: ignore[type-arg]
+def _registry() -> Registry:
     resources = []
     for name, schema in all_schemas().items():
         res = Resource.from_contents(schema)

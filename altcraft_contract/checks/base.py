@@ -20,4 +20,4 @@ def is_r6(ex: Exchange) -> bool:
 
 
 def media_type(value: str) -> str:
-    return value.split(";")[0].strip().lower()
+    return value.split(";", maxsplit=1)[0].strip().lower()

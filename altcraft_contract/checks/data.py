@@ -65,7 +65,7 @@ def property_has_top_and_sum(ex: Exchange, target: Target) -> Iterator[Failure]:
     yield from _by_clause(ex, target, "D4", "property_has_top_and_sum", "Malformed property object")
 
 
-@check("D5", applies=lambda ex: _is_success(ex))
+@check("D5", applies=_is_success)
 def totals_present_in_v74(ex: Exchange, target: Target) -> Iterator[Failure]:
     """v74: data.total and each property's total are integers >= 0."""
     yield from _by_clause(ex, target, "D5", "totals_present_in_v74", "Missing or malformed total")
@@ -97,7 +97,7 @@ def totals_and_top_consistent(ex: Exchange, target: Target) -> Iterator[Failure]
             yield fail(ex, "D6", "totals_and_top_consistent", "top holds more items than the property's total",
                        f"len(top) = {len(top)}", received=len(top), expected=f"<= {ptotal}", path=path + ".top")
         values = [i.get("value") for i in top if isinstance(i, dict)]
-        if all(_num(v) for v in values) and values != sorted(values, reverse=True):
+        if all(_num(v) for v in values) and values != sorted(values, reverse=True):  # type: ignore[type-var]
             yield fail(ex, "D6", "totals_and_top_consistent", "top is not ordered by value, largest first",
                        "values out of order", received=values, expected=sorted(values, reverse=True),
                        path=path + ".top")

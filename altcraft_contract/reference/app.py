@@ -103,9 +103,9 @@ class ReferenceApp:
         except Crash:
             resp = Response("<html><body><h1>500 Internal Server Error</h1></body></html>", status=500,
                             content_type="text/html")
-            return resp(environ, start_response)  # type: ignore[no-any-return]
+            return resp(environ, start_response)
         resp = Response(reply.body, status=reply.status, content_type=reply.content_type)
-        return resp(environ, start_response)  # type: ignore[no-any-return]
+        return resp(environ, start_response)
 
     def handle(self, req: Request) -> Reply:
         raw = req.stream.read(MAX_BODY + 1)  # one byte over the limit is enough to refuse

@@ -74,7 +74,7 @@ def register(f: Fault) -> None:
 
 def catalogue() -> dict[str, Fault]:
     """Every fault, by name (the catalogue modules register themselves on import)."""
-    from . import catalogue as _t, catalogue_requests as _r  # noqa: F401
+    from . import catalogue as _t  # noqa: F401
 
     return CATALOGUE
 

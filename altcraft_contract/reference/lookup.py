@@ -30,15 +30,15 @@ def _matches(p: DemoProfile, mode: str, req: dict[str, Any]) -> bool:
     resource = req.get("resource_id")
     if mode in ("email", "phone") and resource is not None:
         # M3: with resource_id, only that resource's subscriptions are searched.
-        return any(s.resource_id == resource and getattr(s, mode) == req[mode] for s in p.subscriptions)
+        return any(s.resource_id == resource and bool(getattr(s, mode) == req[mode]) for s in p.subscriptions)
     if mode == "email":
-        return p.email == req["email"] or any(s.email == req["email"] for s in p.subscriptions)
+        return bool(p.email == req["email"]) or any(s.email == req["email"] for s in p.subscriptions)
     if mode == "email_profile":
-        return p.email == req["email"]
+        return bool(p.email == req["email"])
     if mode == "phone":
         return p.phone == req["phone"] or any(s.phone == req["phone"] for s in p.subscriptions)
     if mode == "profile_id":
-        return p.profile_id == req["profile_id"]
+        return bool(p.profile_id == req["profile_id"])
     return _custom_matches(p, req["field_name"], req["field_value"])
 
 
