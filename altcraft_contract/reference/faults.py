@@ -7,6 +7,7 @@ on authorisation, on the fields before validation, on the envelope, and on the b
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -62,6 +63,7 @@ class Fault:
         return self.wire(app, inc, reply) if self.wire else reply
 
 
+_CATALOGUE_MODULES = (".catalogue", ".catalogue_requests")
 NO_FAULT = Fault("none", "", "the correct reference endpoint")
 CATALOGUE: dict[str, Fault] = {}
 
@@ -74,8 +76,8 @@ def register(f: Fault) -> None:
 
 def catalogue() -> dict[str, Fault]:
     """Every fault, by name (the catalogue modules register themselves on import)."""
-    from . import catalogue as _t  # noqa: F401
-
+    for module in _CATALOGUE_MODULES:
+        importlib.import_module(module, __package__)
     return CATALOGUE
 
 
