@@ -13,6 +13,9 @@ from xml.etree.ElementTree import Element, tostring
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from . import xsd
+from .xsd import Field
+
 
 class XMLDecodeError(ValueError):
     """The body is not well-formed XML, or it declares a DTD or entities."""
@@ -48,22 +51,23 @@ def parse(body: bytes) -> Element:
     return root
 
 
-def _number(text: str) -> int | float | str:
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        return float(text)
-    except ValueError:
-        return text  # left for the schema check to report
-
-
-def _int(text: str) -> int | str:
-    try:
-        return int(text)
-    except ValueError:
-        return text
+def scalar(text: str | None, f: Field) -> Any:
+    """A leaf's text as the JSON value its XSD type gives; text that does not fit is kept as text
+    so the schema checks report it."""
+    if text is None:
+        return None if f.shape == "nullable" or f.kind != "string" else ""
+    t = text.strip()
+    if f.kind in ("integer", "int_or_string", "number"):
+        try:
+            return int(t)
+        except ValueError:
+            pass
+    if f.kind == "number":
+        try:
+            return float(t)
+        except ValueError:
+            pass
+    return text
 
 
 def _text(el: Element) -> str | None:
@@ -76,75 +80,69 @@ def _text(el: Element) -> str | None:
 def _group(el: Element) -> dict[str, list[Element]]:
     out: dict[str, list[Element]] = {}
     for child in el:
-        out.setdefault(child.tag, []).append(child)
+        if isinstance(child.tag, str):
+            out.setdefault(child.tag, []).append(child)
     return out
 
 
 def _generic(el: Element) -> Any:
-    """An element the contract does not type (D7): text, or a dict of its children."""
+    """An element the XSD does not declare (D7): its text, or a dict of its children."""
     if len(el) == 0:
         return _text(el)
     return {name: (_generic(els[0]) if len(els) == 1 else [_generic(e) for e in els])
             for name, els in _group(el).items()}
 
 
-def _scalar(els: list[Element], conv: Any) -> Any:
-    if len(els) != 1:
-        return [_scalar([e], conv) for e in els]
-    text = _text(els[0])
-    return None if text is None else conv(text)
-
-
-def _top_item(el: Element) -> dict[str, Any]:
-    kids = _group(el)
-    item: dict[str, Any] = {k: _generic(v[0]) for k, v in kids.items()}
-    if "profile_id" in kids:
-        item["profile_id"] = _scalar(kids["profile_id"], str)
-    if "value" in kids:
-        item["value"] = _scalar(kids["value"], _number)
-    return item
-
-
-def _property(el: Element) -> dict[str, Any]:
-    kids = _group(el)
-    prop: dict[str, Any] = {k: _generic(v[0]) for k, v in kids.items()}
-    # X2: top is repeated <top> elements; X3: empty or absent means null.
-    tops = [t for t in kids.get("top", []) if len(t) > 0]
-    prop["top"] = [_top_item(t) for t in tops] or None
-    prop["sum"] = _scalar(kids["sum"], _number) if "sum" in kids else None
-    if "total" in kids:
-        prop["total"] = _scalar(kids["total"], _int)
-    return prop
-
-
-def _data(el: Element) -> Any:
+def _value(el: Element, f: Field) -> Any:
+    if f.kind != "object":
+        return scalar(_text(el), f)
+    if f.shape == "map":  # X5: the keys are element names; an empty <props/> is {} (X2)
+        items = xsd.model(XSD, f.items) if f.items else Field("item", "object")
+        return {child.tag: _value(child, items) for child in el if isinstance(child.tag, str)}
     if len(el) == 0:
-        return None if _text(el) is None else el.text
-    kids = _group(el)
-    data: dict[str, Any] = {k: _generic(v[0]) for k, v in kids.items()}
-    for name in ("profile_id", "profile_xxh"):
-        if name in kids:
-            data[name] = _scalar(kids[name], str)
-    if "total" in kids:
-        data["total"] = _scalar(kids["total"], _int)
-    if "props" in kids:
-        props = kids["props"][0]
-        data["props"] = {child.tag: _property(child) for child in props}  # X2: <props/> is {}
-    return data
+        if _text(el) is not None:
+            return el.text  # text where an object belongs: the schemas report it
+        if f.shape in ("nullable", "array"):
+            return None
+    return _object(el, f)  # an empty property element is an object whose nulls are all absent
+
+
+def _object(el: Element, f: Field) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, els in _group(el).items():
+        spec = f.children.get(name)
+        if spec is None:
+            out[name] = _generic(els[0]) if len(els) == 1 else [_generic(e) for e in els]
+        elif spec.shape == "array":  # X2: repeated siblings; X3: an empty or absent one is null
+            items = [_value(e, spec) for e in els if len(e) or _text(e) is not None]
+            out[name] = items or None
+        elif len(els) == 1:
+            out[name] = _value(els[0], spec)
+        else:
+            out[name] = [_value(e, spec) for e in els]  # a repeated scalar: the schemas report it
+    for name, spec in f.children.items():
+        if name not in out and spec.shape in ("array", "nullable") and f.name in _FILLS_NULLS:
+            out[name] = None  # X3: an absent element is a null
+    return out
+
+
+# Objects whose nullable members are always present in the JSON model (D4: top and sum).
+_FILLS_NULLS = ("property",)
+XSD = "response-v74"  # the superset: v72 answers decode the same, totals being undocumented there
 
 
 def decode_envelope(root: Element) -> dict[str, Any]:
-    """The JSON model of an answer, typed as the contract types it (error is an integer, ...)."""
-    kids = _group(root)
-    env: dict[str, Any] = {k: _generic(v[0]) for k, v in kids.items()}
-    if "error" in kids:
-        env["error"] = _scalar(kids["error"], _int)
-    if "error_text" in kids:
-        text = _scalar(kids["error_text"], str)
-        env["error_text"] = "" if text is None else text  # an empty element is an empty string here
-    if "data" in kids:
-        env["data"] = _data(kids["data"][0])
-    return env
+    """The JSON model of an answer, typed as the response XSD types it."""
+    return _object(root, xsd.model(XSD))
+
+
+def decode_request(root: Element) -> dict[str, Any]:
+    """The fields of an XML request, typed as the request XSD types them (the reference uses it)."""
+    fields = _object(root, xsd.model("request"))
+    for child in root:  # X3: an empty element is a null, whatever the field's type
+        if isinstance(child.tag, str) and _text(child) is None and len(child) == 0:
+            fields[child.tag] = None
+    return fields
 
 
 def decode_response(body: bytes) -> dict[str, Any]:

@@ -20,7 +20,6 @@ from .faults import NO_FAULT, Crash, Fault, Reject
 
 PATH = "/api/v1.1/relations/get_counter"
 MAX_BODY = 1 << 20
-_INT_FIELDS = ("rel_id", "resource_id")
 
 
 @dataclass
@@ -62,17 +61,10 @@ def _xml_fields(raw: bytes) -> dict[str, Any]:
         raise Reject(400, f"Incorrect request: XML {exc}") from None
     if root.tag != "xml":
         raise Reject(400, "Incorrect request: the root element must be <xml>")
-    out: dict[str, Any] = {}
-    for child in root:
-        if len(child) or child.tag in out:
-            raise Reject(400, f"Incorrect request: <{child.tag}> must be a single text element")
-        text = child.text if (child.text or "").strip() else None
-        # The request XSD types rel_id and resource_id as integers.
-        if text is not None and child.tag in _INT_FIELDS and text.strip().lstrip("-").isdigit():
-            out[child.tag] = int(text)
-        else:
-            out[child.tag] = text
-    return out
+    names = [child.tag for child in root]
+    if any(len(child) for child in root) or len(set(names)) != len(names):
+        raise Reject(400, "Incorrect request: each field must be a single text element")
+    return xmlcodec.decode_request(root)  # typed by the request XSD (rel_id is an integer, ...)
 
 
 def _json_fields(raw: bytes) -> dict[str, Any]:

@@ -1,0 +1,86 @@
+"""The XSD documents in ``schemas/``: validation, and the JSON model the decoder reads from them.
+
+Each element declaration gives the decoder its JSON type (integer, number, string, object) and,
+through the ``ac:json`` annotation, its shape: ``array`` (repeated siblings, X2), ``map`` (keys are
+element names, X5; values are the global element named by ``ac:items``) or ``nullable`` (an empty
+or absent element is null, X3). Nothing about the XML shape is typed twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Literal
+
+import xmlschema
+
+from .schemas import SCHEMA_DIR
+
+AC = "{urn:altcraft-contract}"
+Kind = Literal["integer", "number", "string", "int_or_string", "object"]
+Shape = Literal["scalar", "array", "map", "nullable"]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: Kind
+    shape: Shape = "scalar"
+    children: dict[str, Field] = field(default_factory=dict)
+    items: str | None = None  # for a map: the global element its values are
+
+
+@cache
+def schema(name: str) -> xmlschema.XMLSchema11:
+    """``schemas/<name>.xsd`` as an XSD 1.1 schema (open content needs 1.1)."""
+    return xmlschema.XMLSchema11(str(SCHEMA_DIR / f"{name}.xsd"))
+
+
+def response_schema(api_version: str) -> xmlschema.XMLSchema11:
+    return schema(f"response-{api_version}")
+
+
+def _simple_kind(t: Any, s: xmlschema.XMLSchema11) -> Kind:
+    members = list(getattr(t, "member_types", None) or [t])
+    names = set()
+    for m in members:
+        if m.is_derived(s.maps.types["{http://www.w3.org/2001/XMLSchema}integer"]):
+            names.add("integer")
+        elif m.is_derived(s.maps.types["{http://www.w3.org/2001/XMLSchema}double"]):
+            names.add("number")
+        elif m.is_derived(s.maps.types["{http://www.w3.org/2001/XMLSchema}decimal"]):
+            names.add("number")
+        else:
+            names.add("string")
+    if names == {"integer", "string"}:
+        return "int_or_string"
+    for k in ("number", "integer"):
+        if k in names:
+            return k  # type: ignore[return-value]
+    return "string"
+
+
+def _fields(xsd_type: Any, s: xmlschema.XMLSchema11, depth: int = 0) -> dict[str, Field]:
+    out: dict[str, Field] = {}
+    content = getattr(xsd_type, "content", None)
+    if content is None or not hasattr(content, "iter_elements") or depth > 5:
+        return out
+    for el in content.iter_elements():
+        if not isinstance(el, xmlschema.validators.XsdElement):
+            continue  # wildcards: undocumented fields (D7)
+        attrs = el.elem.attrib if el.elem is not None else {}
+        shape: Shape = attrs.get(f"{AC}json", "scalar")
+        if el.type.is_simple():
+            out[el.local_name] = Field(el.local_name, _simple_kind(el.type, s), shape)
+        else:
+            out[el.local_name] = Field(el.local_name, "object", shape, _fields(el.type, s, depth + 1),
+                                       attrs.get(f"{AC}items"))
+    return out
+
+
+@cache
+def model(name: str, element: str = "xml") -> Field:
+    """The JSON model of global element ``element`` in ``schemas/<name>.xsd``."""
+    s = schema(name)
+    el = s.elements[element]
+    return Field(element, "object", "scalar", _fields(el.type, s))
