@@ -16,10 +16,14 @@ from hypothesis import note
 from hypothesis import strategies as st
 
 from . import schemas
-from .calls import Auth, Call, Expect
+from .calls import Auth, Call, Expect, Format
 from .target import Profile, Target
 
 CHARSET_JSON = "application/json; charset=utf-8"
+CHARSET_XML = "application/xml; charset=utf-8"
+# The order valid_calls writes fields in before shuffling; X4 is about any other order.
+_RANK = {"rel_id": 0, "matching": 1, "email": 2, "phone": 2, "profile_id": 2, "field_name": 2, "field_value": 3,
+         "resource_id": 4}
 
 
 @dataclass(frozen=True)
@@ -29,12 +33,18 @@ class Invalid:
     kind: str
     path: str
     description: str
+    xml_expressible: bool = False  # the same logical request can be written in XML (P1)
 
 
 def _mode_fields(profile: Profile, mode: str, omit_matching: bool) -> dict[str, Any]:
     fields: dict[str, Any] = {} if omit_matching else {"matching": mode}
     fields.update(profile.identifiers(mode) or {})
     return fields
+
+
+def in_canonical_order(call: Call) -> bool:
+    ranks = [_RANK.get(k, 9) for k, _ in call.fields]
+    return ranks == sorted(ranks)
 
 
 def clause_of(call: Call) -> str:
@@ -44,6 +54,8 @@ def clause_of(call: Call) -> str:
         return "T2"
     if call.auth is Auth.HEADER:
         return "T3"
+    if call.body_format == "xml":
+        return "T2" if in_canonical_order(call) else "X4"
     if call.answer_format is not None:
         return "T4"
     if "resource_id" in f:
@@ -65,15 +77,17 @@ def valid_calls(draw: st.DrawFn, target: Target) -> tuple[Call, Expect]:
     if mode == "custom" and isinstance(fields["field_value"], int) and draw(st.booleans()):
         fields["field_value"] = str(fields["field_value"])  # M2: an integer or a string
     order = draw(st.permutations(list(fields)))
+    body_format: Format = draw(st.sampled_from(["json", "xml"]))
     call = Call(
         fields=tuple((k, fields[k]) for k in order),
         auth=draw(st.sampled_from([Auth.BODY, Auth.HEADER])),
-        content_type=draw(st.sampled_from([None, CHARSET_JSON])),
+        body_format=body_format,
+        content_type=draw(st.sampled_from([None, CHARSET_JSON if body_format == "json" else CHARSET_XML])),
         token_pos=draw(st.integers(0, len(fields))),
     )
     fmt = draw(st.sampled_from([None, "query", "body"]))
     if fmt:
-        call = call.variant(answer_format="json", format_in=fmt)
+        call = call.variant(answer_format=draw(st.sampled_from(["json", "xml"])), format_in=fmt)
     note(f"valid: {profile.profile_id} by {mode}: {call}")
     return call, Expect.success(clause_of(call), profile.profile_id)
 
@@ -98,7 +112,7 @@ def _invalid(draw: st.DrawFn, target: Target) -> tuple[dict[str, Any], Invalid]:
     modes = schemas.matching_modes()
     if kind == "rel_id missing":
         del fields["rel_id"]
-        return fields, Invalid(kind, "$", "rel_id is required")
+        return fields, Invalid(kind, "$", "rel_id is required", xml_expressible=True)
     if kind == "rel_id not an integer":
         fields["rel_id"] = draw(_NON_INTEGERS)
         return fields, Invalid(kind, "$.rel_id", f"rel_id = {fields['rel_id']!r}")
@@ -109,7 +123,8 @@ def _invalid(draw: st.DrawFn, target: Target) -> tuple[dict[str, Any], Invalid]:
         # Every identifier the target knows stays, so a fallback to any mode would find a profile.
         first = target.profiles[0]
         fields.update({k: v for k, v in (("email", first.email), ("phone", first.phone)) if v is not None})
-        return fields, Invalid(kind, "$.matching", f"matching = {fields['matching']!r}")
+        return fields, Invalid(kind, "$.matching", f"matching = {fields['matching']!r}",
+                               xml_expressible=bool(fields["matching"].strip()))
     mode = draw(st.sampled_from(modes))
     ident = dict.fromkeys(schemas.identifiers_by_mode()[mode], "x")
     fields = {"rel_id": target.rel_id, "matching": mode, **ident}
@@ -118,7 +133,7 @@ def _invalid(draw: st.DrawFn, target: Target) -> tuple[dict[str, Any], Invalid]:
     if kind == "identifier missing":
         gone = draw(st.sampled_from(sorted(ident)))
         del fields[gone]
-        return fields, Invalid(kind, "$", f"{gone} is required by matching={mode}")
+        return fields, Invalid(kind, "$", f"{gone} is required by matching={mode}", xml_expressible=True)
     if kind == "identifier empty":
         empty = draw(st.sampled_from(sorted(ident)))
         fields[empty] = ""
@@ -173,3 +188,25 @@ def unknown_calls(draw: st.DrawFn, target: Target) -> tuple[Call, Expect]:
     note(f"unknown {kind}: {fields}")
     return (Call.of(fields),
             Expect.error("R5", None, forbidden={401, 402, 403}, reason=f"nothing matches this {kind}"))
+
+
+@st.composite
+def parity_calls(draw: st.DrawFn, target: Target) -> Call:
+    """One logical request that XML can express as well as JSON: valid, incorrect or unknown (P1)."""
+    kind = draw(st.sampled_from(["valid", "invalid", "unknown"]))
+    if kind == "valid":
+        call, _ = draw(valid_calls(target))
+        call = call.variant(body_format="json", content_type=None, answer_format=None)
+    elif kind == "invalid":
+        call, _, _ = draw(invalid_calls(target).filter(lambda e: e[2].xml_expressible))
+    else:
+        call, _ = draw(unknown_calls(target))
+    # Parity is about formats: fields in canonical order and the token first, so X4 stays X4's.
+    ordered = tuple(sorted(call.fields, key=lambda kv: _RANK.get(kv[0], 9)))
+    return call.variant(fields=ordered, token_pos=0)
+
+
+def format_combinations(call: Call) -> list[Call]:
+    """The four forms of one logical request: JSON or XML body, JSON or XML answer (P1)."""
+    return [call.variant(body_format=body, answer_format=answer, format_in="query", content_type=None)
+            for body in ("json", "xml") for answer in ("json", "xml")]

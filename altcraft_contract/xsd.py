@@ -17,6 +17,7 @@ import xmlschema
 from .schemas import SCHEMA_DIR
 
 AC = "{urn:altcraft-contract}"
+XS = "{http://www.w3.org/2001/XMLSchema}"
 Kind = Literal["integer", "number", "string", "int_or_string", "object"]
 Shape = Literal["scalar", "array", "map", "nullable"]
 
@@ -42,22 +43,19 @@ def response_schema(api_version: str) -> xmlschema.XMLSchema11:
 
 def _simple_kind(t: Any, s: xmlschema.XMLSchema11) -> Kind:
     members = list(getattr(t, "member_types", None) or [t])
-    names = set()
-    for m in members:
-        if m.is_derived(s.maps.types["{http://www.w3.org/2001/XMLSchema}integer"]):
-            names.add("integer")
-        elif m.is_derived(s.maps.types["{http://www.w3.org/2001/XMLSchema}double"]):
-            names.add("number")
-        elif m.is_derived(s.maps.types["{http://www.w3.org/2001/XMLSchema}decimal"]):
-            names.add("number")
-        else:
-            names.add("string")
+    builtin = s.maps.types
+
+    def kind(m: Any) -> Kind:
+        if m.is_derived(builtin[f"{XS}integer"]):
+            return "integer"
+        if any(m.is_derived(builtin[f"{XS}{n}"]) for n in ("double", "decimal", "float")):
+            return "number"
+        return "string"
+
+    names = {kind(m) for m in members}
     if names == {"integer", "string"}:
         return "int_or_string"
-    for k in ("number", "integer"):
-        if k in names:
-            return k  # type: ignore[return-value]
-    return "string"
+    return "number" if "number" in names else "integer" if "integer" in names else "string"
 
 
 def _fields(xsd_type: Any, s: xmlschema.XMLSchema11, depth: int = 0) -> dict[str, Field]:
@@ -69,7 +67,7 @@ def _fields(xsd_type: Any, s: xmlschema.XMLSchema11, depth: int = 0) -> dict[str
         if not isinstance(el, xmlschema.validators.XsdElement):
             continue  # wildcards: undocumented fields (D7)
         attrs = el.elem.attrib if el.elem is not None else {}
-        shape: Shape = attrs.get(f"{AC}json", "scalar")
+        shape: Shape = attrs.get(f"{AC}json", "scalar")  # type: ignore[assignment]
         if el.type.is_simple():
             out[el.local_name] = Field(el.local_name, _simple_kind(el.type, s), shape)
         else:

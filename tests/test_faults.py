@@ -38,5 +38,5 @@ def test_every_check_has_a_fault_that_it_catches() -> None:
 
 def test_every_clause_family_of_the_json_contract_has_faults() -> None:
     fams = {f.clause[0] for f in faults.catalogue().values()}
-    assert {"T", "E", "D", "M", "R", "I"} <= fams
+    assert {"T", "E", "D", "M", "R", "I", "X", "P"} <= fams
     assert all(f.clause in clauses.BY_ID for f in faults.catalogue().values())

@@ -38,6 +38,7 @@ class Incoming:
     fields: dict[str, Any] = field(default_factory=dict)
     token: str | None = None
     token_ok: bool = False
+    parsed: bool = False  # set by a fault that parses the body itself
 
 
 @dataclass
@@ -132,8 +133,11 @@ class ReferenceApp:
             raise Reject(404, "Unknown API method")
         if len(inc.raw) > MAX_BODY:
             raise Reject(400, "Incorrect request: the body is too large")
+        self.fault.on_request(self, inc)
         media = inc.content_type.split(";")[0].strip().lower()
-        if media == "application/json":
+        if inc.parsed:
+            pass  # a fault parsed the body its own way
+        elif media == "application/json":
             inc.fields = _json_fields(inc.raw)
         elif media in ("application/xml", "text/xml"):
             inc.body_format = "xml"
@@ -143,7 +147,7 @@ class ReferenceApp:
         fmt = inc.fields.pop("format", None)
         if fmt is not None:
             inc.answer_format = "xml" if fmt == "xml" else "json"
-        self.fault.on_request(self, inc)
+        self.fault.on_parsed(self, inc)
         self.authorise(inc)
         self.fault.on_fields(self, inc)
         for v in schemas.violations("request", inc.fields, "R4"):

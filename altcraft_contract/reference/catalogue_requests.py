@@ -95,7 +95,7 @@ def _empty_token_ok(app: Any, inc: Any) -> None:
         inc.fields["token"] = next(iter(app.tokens))
 
 
-register(Fault("empty_token_accepted", "R2", "accepts an empty body token", request=_empty_token_ok))
+register(Fault("empty_token_accepted", "R2", "accepts an empty body token", parsed=_empty_token_ok))
 register(Fault("any_token_accepted", "R3", "accepts any token", auth=lambda app, inc: setattr(inc, "token_ok", True)))
 
 
@@ -145,7 +145,7 @@ register(Fault("crash_on_deep_nesting", "R6", "fails with HTTP 500 on deeply nes
 
 def _stale_repeat(app: Any, inc: Any, env: dict[str, Any]) -> dict[str, Any]:
     # A read-through cache gone wrong: an identical request right after itself counts again.
-    key = inc.raw + (inc.token or "").encode()
+    key = inc.raw + (inc.token or "").encode() + (inc.query_format or "").encode()
     repeat = key == app.last_key
     app.last_key = key
     if repeat and env.get("error") == 0:

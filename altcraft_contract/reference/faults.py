@@ -38,7 +38,8 @@ class Fault:
     clause: str
     description: str
     also: tuple[str, ...] = ()  # clauses that necessarily fail with it
-    request: Hook | None = None
+    request: Hook | None = None  # before the body is parsed
+    parsed: Hook | None = None  # after parsing, before authorisation
     auth: Hook | None = None
     fields: Hook | None = None
     envelope: Hook | None = None
@@ -47,6 +48,10 @@ class Fault:
     def on_request(self, app: ReferenceApp, inc: Incoming) -> None:
         if self.request:
             self.request(app, inc)
+
+    def on_parsed(self, app: ReferenceApp, inc: Incoming) -> None:
+        if self.parsed:
+            self.parsed(app, inc)
 
     def on_auth(self, app: ReferenceApp, inc: Incoming) -> None:
         if self.auth:
@@ -63,7 +68,7 @@ class Fault:
         return self.wire(app, inc, reply) if self.wire else reply
 
 
-_CATALOGUE_MODULES = (".catalogue", ".catalogue_requests")
+_CATALOGUE_MODULES = (".catalogue", ".catalogue_requests", ".catalogue_xml")
 NO_FAULT = Fault("none", "", "the correct reference endpoint")
 CATALOGUE: dict[str, Fault] = {}
 

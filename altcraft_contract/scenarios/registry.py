@@ -58,6 +58,6 @@ def needs_data(key: str) -> Needs:
 
 
 def all_scenarios() -> list[Scenario]:
-    from . import generated, negative, positive  # noqa: F401  (they register themselves)
+    from . import generated, negative, positive, xml  # noqa: F401  (they register themselves)
 
     return list(SCENARIOS.values())

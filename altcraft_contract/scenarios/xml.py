@@ -1,0 +1,87 @@
+"""XML scenarios: XML bodies (T2), XML answers (T4), field order (X4), entities (X6), parity (P1)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .. import strategies
+from ..calls import Auth, Call, Expect
+from ..checks.parity import json_and_xml_agree
+from ..checks.xml import X6_MARKER
+from ..session import Session
+from ..strategies import base_fields, format_combinations
+from .positive import by_id
+from .registry import Scenario, add, scenario
+
+
+@scenario("T2", "an XML body finds each profile")
+def xml_body(s: Session) -> None:
+    for p in s.target.profiles:
+        s.expect(by_id(s, p).variant(body_format="xml"), Expect.success("T2", p.profile_id))
+
+
+@scenario("T4", "format=xml in the query or in the body answers XML")
+def format_xml(s: Session) -> None:
+    for p in s.target.profiles:
+        for where in ("query", "body"):
+            s.expect(by_id(s, p).variant(answer_format="xml", format_in=where), Expect.success("T4", p.profile_id))
+
+
+@scenario("X4", "XML request fields in reverse order")
+def xml_any_order(s: Session) -> None:
+    for p in s.target.profiles:
+        call = by_id(s, p)
+        reversed_call = Call(fields=tuple(reversed(call.fields)), body_format="xml", answer_format="xml",
+                             token_pos=len(call.fields))
+        s.expect(reversed_call, Expect.success("X4", p.profile_id))
+
+
+def _entity_bodies(target_pid: str) -> list[tuple[str, bytes]]:
+    marker = Path(tempfile.gettempdir()) / "altcraft-contract-x6.txt"
+    marker.write_text(X6_MARKER, encoding="utf-8")
+    return [
+        ("an internal entity", b'<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY pid "' + target_pid.encode()
+         + b'">]><xml><rel_id>3</rel_id><matching>profile_id</matching><profile_id>&pid;</profile_id></xml>'),
+        ("an external entity naming a local file", b'<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY f SYSTEM "file://'
+         + str(marker).encode() + b'">]><xml><rel_id>3</rel_id><matching>email</matching><email>&f;</email></xml>'),
+        ("a bounded entity expansion", b'<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY a "aaaaaaaaaa">'
+         b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+         b"<xml><rel_id>3</rel_id><matching>email</matching><email>&c;</email></xml>"),
+    ]
+
+
+for _i, _title in enumerate(("an internal entity", "an external entity naming a local file",
+                             "a bounded entity expansion")):
+    def _run(s: Session, i: int = _i, title: str = _title) -> None:
+        raw = _entity_bodies(s.target.profiles[0].profile_id)[i][1]
+        call = Call(fields=(), raw_body=raw, body_format="xml", auth=Auth.HEADER, answer_format="xml")
+        s.expect(call, Expect.error("X6", None, reason=f"{title}: refused, or answered without expanding it"))
+    add(Scenario("X6", _title, _run))
+
+
+def parity(s: Session, call: Call) -> None:
+    """Send the four forms of ``call`` and compare them (each answer is checked on its own too)."""
+    answers = [s.expect(c, Expect.anything("P1")) for c in format_combinations(call)]
+    s.compare(json_and_xml_agree, answers)
+
+
+@scenario("P1", "JSON and XML agree on each profile, on errors and on unknown identities")
+def parity_fixed(s: Session) -> None:
+    calls: list[Call] = [by_id(s, p) for p in s.target.profiles]
+    base = base_fields(s.target)
+    calls += [
+        Call.of(base, auth=Auth.NONE),
+        Call.of({k: v for k, v in base.items() if k != "rel_id"}),
+        Call.of({**base, "profile_id": "0" * 24}),
+    ]
+    for call in calls:
+        parity(s, call)
+
+
+@scenario("P1", "generated requests: JSON and XML agree")
+def parity_generated(s: Session) -> None:
+    def body(call: Any) -> None:
+        parity(s, call)
+    s.for_all(strategies.parity_calls(s.target), body, salt=5)

@@ -1,0 +1,10 @@
+"""get_counter › P: every parity scenario of the registry, one pytest item each."""
+
+import pytest
+
+from altcraft_contract.pytest_plugin import run_in_pytest, scenario_params
+
+
+@pytest.mark.parametrize("scenario", scenario_params("P"))
+def test_get_counter(scenario, contract_session, request):
+    run_in_pytest(scenario, request)
