@@ -144,6 +144,10 @@ class Client:
     def close(self) -> None:
         self._http.close()
 
+    def token_for_tools(self) -> str:
+        """The token, for a tool that sends its own requests (schemathesis); it masks it itself."""
+        return self._token
+
     def send(self, call: Call, expect: Expect) -> Exchange:
         path, headers, body = encode(call, self._token)
         shown, text, curl = redacted(call, self.token_env)

@@ -82,13 +82,19 @@ def _build_early(config: pytest.Config) -> None:
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    if any("contract_session" in getattr(i, "fixturenames", ()) for i in session.items):
+    if any({"contract_session", "contract_run"} & set(getattr(i, "fixturenames", ())) for i in session.items):
         _build(session.config)
 
 
 @pytest.fixture(scope="session")
 def contract_session(request: pytest.FixtureRequest) -> Any:
     return request.config.stash[RUN_KEY].session
+
+
+@pytest.fixture(scope="session")
+def contract_run(request: pytest.FixtureRequest) -> Run:
+    """The whole run (target, client, in-process app), for modules that drive their own tools."""
+    return request.config.stash[RUN_KEY]
 
 
 def run_in_pytest(scenario: Scenario, request: pytest.FixtureRequest) -> None:

@@ -23,6 +23,7 @@ class Run:
     embedded: str | None = None  # "loopback" or "inprocess" for the reference endpoint
     fault: str = "none"
     variant: str = "strict"
+    app: Any = None  # the reference WSGI app when it runs in-process (tools call it directly)
     _closers: list[Any] = field(default_factory=list)
 
     def close(self) -> None:
@@ -31,7 +32,7 @@ class Run:
         self._closers.clear()
 
 
-def _embedded(api_version: str | None, transport: str, fault: str, variant: str) -> tuple[Target, str, Client, list[Any]]:
+def _embedded(api_version: str | None, transport: str, fault: str, variant: str) -> tuple[Target, Any, Client, list[Any]]:
     if variant not in variants.VARIANTS:
         raise SuiteInputError(f"unknown --reference-variant {variant!r}",
                               f"use one of {', '.join(variants.VARIANTS)}")
@@ -45,11 +46,11 @@ def _embedded(api_version: str | None, transport: str, fault: str, variant: str)
     if transport == "inprocess":
         target = server.target_for(server.INPROCESS_URL, app.api_version, style)
         client = Client(target.base_url, token, target.token_env, transport=server.inprocess_transport(app))
-        return target, token, client, [client.close]
+        return target, app, client, [client.close]
     srv = server.LoopbackServer(app).start()
     target = server.target_for(srv.base_url, app.api_version, style)
     client = Client(target.base_url, token, target.token_env)
-    return target, token, client, [srv.stop, client.close]
+    return target, app, client, [srv.stop, client.close]
 
 
 def build_run(*, target_path: str | None = None, base_url: str | None = None, api_version: str | None = None,
@@ -57,8 +58,9 @@ def build_run(*, target_path: str | None = None, base_url: str | None = None, ap
               hypothesis_profile: str = "default", seed: int = 0, check_reachable: bool = True) -> Run:
     """Everything a run needs; a problem with the suite's input raises a one-line SuiteInputError."""
     if target_path is None:
-        target, _token, client, closers = _embedded(api_version, transport, fault, variant)
-        run = Run(Session(target, client, hypothesis_profile=hypothesis_profile, seed=seed), transport, fault, variant)
+        target, app, client, closers = _embedded(api_version, transport, fault, variant)
+        run = Run(Session(target, client, hypothesis_profile=hypothesis_profile, seed=seed), transport, fault, variant,
+                  app if transport == "inprocess" else None)
     else:
         if fault != "none":
             raise SuiteInputError("--fault only applies to the embedded reference endpoint",

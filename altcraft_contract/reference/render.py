@@ -17,7 +17,7 @@ class Style:
     status_mode: Literal["200", "mirror"] = "200"
     key_order: Literal["natural", "sorted", "reversed"] = "natural"
     xml_declaration: bool = False
-    xml_null: Literal["empty", "absent"] = "empty"
+    xml_null: Literal["empty", "absent", "xsi-nil"] = "empty"
     charset: bool = False
     extra_fields: bool = False
     float_numbers: bool = False  # 20 -> 20.0 in number-typed fields (value, sum)
@@ -78,6 +78,8 @@ def _xml_items(name: str, value: Any, style: Style, out: list[str]) -> None:
     if value is None:
         if style.xml_null == "empty":
             out.append(f"<{name}/>")
+        elif style.xml_null == "xsi-nil":
+            out.append(f'<{name} xsi:nil="true"/>')
     elif isinstance(value, dict):
         if not value:
             out.append(f"<{name}/>")
@@ -98,6 +100,9 @@ def _xml_items(name: str, value: Any, style: Style, out: list[str]) -> None:
 def to_xml(envelope: dict[str, Any], style: Style) -> bytes:
     parts: list[str] = []
     _xml_items("xml", envelope, style, parts)
+    if style.xml_null == "xsi-nil":
+        parts[0] = '<xml xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+
     sep = "\n" if style.indent else ""
     head = '<?xml version="1.0" encoding="UTF-8"?>\n' if style.xml_declaration else ""
     return (head + sep.join(parts)).encode()

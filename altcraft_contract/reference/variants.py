@@ -14,6 +14,7 @@ VARIANTS: dict[str, Style] = {
     "reversed-keys": Style(key_order="reversed", indent=True),
     "xml-declaration": Style(xml_declaration=True, indent=True),
     "xml-null-absent": Style(xml_null="absent"),
+    "xml-null-xsi-nil": Style(xml_null="xsi-nil", xml_declaration=True),
     "charset": Style(charset=True),
     "extra-fields": Style(extra_fields=True),
     "float-numbers": Style(float_numbers=True),
