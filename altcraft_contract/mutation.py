@@ -58,8 +58,13 @@ def score_fault(name: str, profile: str = "quick", full: bool = True) -> FaultRe
     api = "v74"
     outs, sent, secs = _outcomes(name, "strict", api, profile, None if full else f.clause)
     failed = set().union(*(o.failed_clauses for o in outs)) if outs else set()
-    first = next((o for o in outs if f.clause in o.failed_clauses), None)
-    return FaultResult(name, f.clause, f.clause in failed, failed, sent, secs, first.scenario.id if first else "")
+    first = next((i for i, o in enumerate(outs) if f.clause in o.failed_clauses), None)
+    if first is None:
+        return FaultResult(name, f.clause, False, failed, sent, secs)
+    # Requests and seconds until the fault was caught: every scenario up to the one that caught it.
+    upto = outs[: first + 1]
+    return FaultResult(name, f.clause, True, failed, sum(o.requests for o in upto), sum(o.seconds for o in upto),
+                       outs[first].scenario.id)
 
 
 def check_variant(name: str, api_version: str = "v74", profile: str = "quick") -> list[Outcome]:
@@ -75,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     names = args.fault or sorted(faults.catalogue())
     results = [score_fault(n, args.profile) for n in names]
-    print(f"{'fault':<40} {'clause':<8} {'caught':<7} {'precise':<8} {'requests':>8} {'seconds':>8}  caught by")
+    print(f"{'fault':<40} {'clause':<8} {'caught':<7} {'precise':<8} {'requests':>8} {'seconds':>8}  caught by"
+          "   (requests and seconds until caught)")
     for r in results:
         print(f"{r.name:<40} {r.clause:<8} {'yes' if r.caught else 'NO':<7} {'yes' if r.precise else 'no':<8} "
               f"{r.requests:>8} {r.seconds:>8.2f}  {r.caught_by}")

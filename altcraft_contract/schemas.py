@@ -35,18 +35,16 @@ def all_schemas() -> dict[str, dict[str, Any]]:
 
 @cache
 def _registry() -> Registry:
-    resources = []
-    for name, schema in all_schemas().items():
-        res = Resource.from_contents(schema)
-        resources.append((schema["$id"], res))
-        resources.append((name, res))  # the OpenAPI document refers by file name
-    return Registry().with_resources(resources)
+    # Schemas refer to each other by file name, as the OpenAPI document and its tools do.
+    return Registry().with_resources(
+        (name, Resource.from_contents(schema)) for name, schema in all_schemas().items())
 
 
 @cache
 def validator(name: str) -> Draft202012Validator:
     """A validator for ``schemas/<name>.schema.json`` with every sibling schema resolvable."""
-    return Draft202012Validator(all_schemas()[f"{name}.schema.json"], registry=_registry())
+    schema = {"$id": f"{name}.schema.json", **all_schemas()[f"{name}.schema.json"]}
+    return Draft202012Validator(schema, registry=_registry())
 
 
 @dataclass(frozen=True)

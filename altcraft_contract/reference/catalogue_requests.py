@@ -143,19 +143,34 @@ register(Fault("crash_on_deep_nesting", "R6", "fails with HTTP 500 on deeply nes
 # --- I: idempotency ------------------------------------------------------------------------
 
 
-def _stale_repeat(app: Any, inc: Any, env: dict[str, Any]) -> dict[str, Any]:
-    # A read-through cache gone wrong: an identical request right after itself counts again.
+def _is_repeat(app: Any, inc: Any) -> bool:
+    """The request is byte-for-byte the one just before it (the state the I1 faults key on)."""
     key = inc.raw + (inc.token or "").encode() + (inc.query_format or "").encode()
     repeat = key == app.last_key
     app.last_key = key
-    if repeat and env.get("error") == 0:
+    return repeat
+
+
+def _stale_repeat(app: Any, inc: Any, env: dict[str, Any]) -> dict[str, Any]:
+    # A read-through cache gone wrong: an identical request right after itself counts again.
+    if _is_repeat(app, inc) and env.get("error") == 0:
         like = env["data"]["props"].get("Like")
         if like and like.get("sum") is not None:
             like["sum"] += 1
     return env
 
 
+def _quota_on_repeat(app: Any, inc: Any, env: dict[str, Any]) -> dict[str, Any]:
+    # A quota that counts a read as a write: the same request twice in a row hits the tariff limit.
+    if _is_repeat(app, inc) and env.get("error") == 0:
+        return {"error": 402, "error_text": "Tariff limit reached"}
+    return env
+
+
 register(Fault("repeat_counts_again", "I1", "counts an identical request again when it follows itself", envelope=_stale_repeat))
+# Hypothesis may draw one request twice in a row, so generated valid requests can see it too.
+register(Fault("repeat_hits_tariff_limit", "I1", "answers 402 to an identical request that follows itself",
+               also=("M2",), envelope=_quota_on_repeat))
 
 
 def _crash_on_big_rel_id(app: Any, inc: Any, env: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,146 @@
+"""Benchmark: suite wall time per profile, client overhead, faults caught, and plain schemathesis.
+
+    python bench/benchmark.py [--requests 2000] [--st-examples 50] [--skip-st]
+
+Runs against the embedded reference endpoint on loopback and prints one Markdown table per part.
+Not a test: the figures depend on the machine; the README quotes one run's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from altcraft_contract.calls import Call, Expect  # noqa: E402
+from altcraft_contract.client import Client  # noqa: E402
+from altcraft_contract.mutation import score_fault  # noqa: E402
+from altcraft_contract.reference import faults, server  # noqa: E402
+from altcraft_contract.registry import run_checks  # noqa: E402
+
+TOKEN = "bench-token-0000"
+EXCLUDED = "negative_data_rejection,positive_data_acceptance,missing_required_header,unsupported_method,ignored_auth"
+
+
+def suite_times(profiles: list[str]) -> list[tuple[str, float, int, str]]:
+    rows = []
+    for profile in profiles:
+        with tempfile.TemporaryDirectory() as out:
+            started = time.perf_counter()
+            proc = subprocess.run([sys.executable, "-m", "pytest", "contract_tests", "-q", "-p", "no:cacheprovider",
+                                   "--hypothesis-profile", profile, "--reports-dir", out],
+                                  cwd=ROOT, capture_output=True, text=True, check=False)
+            secs = time.perf_counter() - started
+            results = json.loads((Path(out) / "results.json").read_text())
+        rows.append((profile, secs, results["requests"], proc.stdout.strip().splitlines()[-1]))
+    return rows
+
+
+def client_overhead(n: int) -> list[tuple[str, float]]:
+    app = server.make_app(tokens=frozenset({TOKEN}))
+    with server.LoopbackServer(app) as srv:
+        fields = {"rel_id": 3, "matching": "profile_id", "profile_id": "5c910f6bc484d023b1309bee"}
+        target = server.target_for(srv.base_url, "v74")
+        rows = []
+        with httpx.Client(base_url=srv.base_url) as bare:
+            body = json.dumps({"token": TOKEN, **fields}).encode()
+            started = time.perf_counter()
+            for _ in range(n):
+                bare.post("/api/v1.1/relations/get_counter", content=body,
+                          headers={"Content-Type": "application/json"}).json()
+            rows.append(("bare httpx loop", n / (time.perf_counter() - started)))
+        client = Client(srv.base_url, TOKEN, "ALTCRAFT_API_TOKEN")
+        call, expect = Call.of(fields), Expect.success("M2", fields["profile_id"])
+        started = time.perf_counter()
+        for _ in range(n):
+            client.send(call, expect)
+        rows.append(("suite client (encode, redact, parse)", n / (time.perf_counter() - started)))
+        started = time.perf_counter()
+        for _ in range(n):
+            run_checks(client.send(call, expect), target)
+        rows.append(("suite client + every per-answer check", n / (time.perf_counter() - started)))
+        client.close()
+    return rows
+
+
+def st_run(fault: str, examples: int, hooks: bool) -> tuple[bool, float]:
+    app = server.make_app(fault=fault, tokens=frozenset({TOKEN}))
+    with server.LoopbackServer(app) as srv:
+        cmd = [str(Path(sys.executable).parent / "st"), "run", str(ROOT / "schemas" / "openapi.json"),
+               "--url", srv.base_url, "-n", str(examples), "--seed", "0", "-H", f"Authorization: Bearer {TOKEN}"]
+        env = dict(os.environ)
+        if hooks:
+            cmd += ["--checks", "all", "--exclude-checks", EXCLUDED]
+            env["SCHEMATHESIS_HOOKS"] = "altcraft_contract.st_checks"
+            env["ALTCRAFT_ERROR_HTTP_STATUS"] = "200"
+        started = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+        return proc.returncode != 0, time.perf_counter() - started
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--requests", type=int, default=2000)
+    ap.add_argument("--st-examples", type=int, default=50)
+    ap.add_argument("--profiles", default="quick,default,thorough")
+    ap.add_argument("--skip-st", action="store_true", help="leave out the schemathesis columns")
+    args = ap.parse_args()
+
+    print("## Suite wall time (embedded endpoint on loopback, whole suite incl. the schemathesis module)\n")
+    print("| profile | seconds | requests | result |\n|---|---:|---:|---|")
+    times = suite_times(args.profiles.split(","))
+    for profile, secs, reqs, result in times:
+        print(f"| {profile} | {secs:.1f} | {reqs} | {result} |")
+
+    print(f"\n## Client overhead ({args.requests} requests each)\n")
+    print("| loop | requests/s | ratio to bare |\n|---|---:|---:|")
+    rows = client_overhead(args.requests)
+    for name, rps in rows:
+        print(f"| {name} | {rps:.0f} | {rows[0][1] / rps:.2f} |")
+
+    print("\n## Faults: this suite (quick profile, stops at the first catch) vs plain schemathesis\n")
+    head = "| fault | clause | caught | requests | seconds |"
+    if not args.skip_st:
+        head += f" st run -n {args.st_examples} | s | st run + our checks | s |"
+    print(head)
+    print("|" + "---|" * (head.count("|") - 1))
+    st_plain = st_hooks = 0
+    names = ["none", *sorted(faults.catalogue())]
+    caught_total = 0
+    for name in names:
+        if name == "none":
+            line = "| (correct endpoint) | - | - | - | - |"
+        else:
+            r = score_fault(name, full=False)
+            caught_total += r.caught
+            line = f"| {name} | {r.clause} | {'yes' if r.caught else 'NO'} | {r.requests} | {r.seconds:.2f} |"
+        if not args.skip_st:
+            p_caught, p_secs = st_run(name, args.st_examples, hooks=False)
+            h_caught, h_secs = st_run(name, args.st_examples, hooks=True)
+            if name != "none":
+                st_plain += p_caught
+                st_hooks += h_caught
+            label = ("FAILS (false positive)" if p_caught else "passes") if name == "none" else ("yes" if p_caught else "no")
+            hlabel = ("FAILS (false positive)" if h_caught else "passes") if name == "none" else ("yes" if h_caught else "no")
+            line += f" {label} | {p_secs:.1f} | {hlabel} | {h_secs:.1f} |"
+        print(line)
+    n = len(names) - 1
+    print(f"\nThis suite: {caught_total}/{n} faults caught.")
+    if not args.skip_st:
+        print(f"Plain `st run -n {args.st_examples}`: {st_plain}/{n} (but it also fails the correct endpoint);"
+              f" with our checks: {st_hooks}/{n}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
