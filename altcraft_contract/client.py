@@ -9,17 +9,21 @@ from __future__ import annotations
 import json
 import shlex
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
 
 from . import xmlcodec
 from .calls import Auth, Call, Expect
+from .failures import BudgetExhausted
 
 INVALID_TOKEN = "invalid-token-00000000000000000000"  # a token no target issues (R3)
-_PLACEHOLDER = "\x00TOKEN\x00"  # never a real token: it holds a NUL
+# Never a real token (private-use characters), and neither JSON nor XML escapes it, so it can be
+# found again in an encoded body and replaced there.
+_PLACEHOLDER = "\ue000TOKEN\ue000"
 _MEDIA = {"json": "application/json", "xml": "application/xml"}
 
 
@@ -132,17 +136,25 @@ class Client:
 
     def __init__(self, base_url: str, token: str, token_env: str, *, timeout: float = 10.0,
                  transport: httpx.BaseTransport | None = None,
-                 before_send: Callable[[], None] | None = None) -> None:
+                 before_send: Callable[[], object] | None = None, budget: int | None = None,
+                 max_retries_429: int = 3) -> None:
         self.base_url = base_url.rstrip("/")
         self._token = token
         self.token_env = token_env
         self.sent = 0
-        self._before_send = before_send
+        self.budget = budget
+        self.max_retries_429 = max_retries_429
+        self.waited_429 = 0.0
+        self.before_send = before_send
         self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport)
         self.hooks: list[Hook] = []
+        self.last: Exchange | None = None
 
     def close(self) -> None:
         self._http.close()
+
+    def set_timeout(self, seconds: float) -> None:
+        self._http.timeout = httpx.Timeout(seconds)
 
     def token_for_tools(self) -> str:
         """The token, for a tool that sends its own requests (schemathesis); it masks it itself."""
@@ -152,17 +164,26 @@ class Client:
         path, headers, body = encode(call, self._token)
         shown, text, curl = redacted(call, self.token_env)
         ex = Exchange(call, expect, self.base_url + path, shown, text, curl)
-        if self._before_send is not None:
-            self._before_send()
-        started = time.perf_counter()
-        try:
-            resp = self._http.request(call.method, path, headers=headers, content=body)
-        except httpx.HTTPError as exc:
-            ex.transport_error = f"{type(exc).__name__}: {exc}".replace(self._token, "<redacted>")
-            ex.elapsed = time.perf_counter() - started
-            return ex
-        finally:
-            self.sent += 1
+        for attempt in range(self.max_retries_429 + 1):
+            if self.budget is not None and self.sent >= self.budget:
+                raise BudgetExhausted(f"the request budget of {self.budget} is spent")
+            if self.before_send is not None:
+                self.before_send()
+            started = time.perf_counter()
+            try:
+                resp = self._http.request(call.method, path, headers=headers, content=body)
+            except httpx.HTTPError as exc:
+                ex.transport_error = f"{type(exc).__name__}: {exc}".replace(self._token, "<redacted>")
+                ex.elapsed = time.perf_counter() - started
+                self.last = ex
+                return ex
+            finally:
+                self.sent += 1
+            delay = retry_after(resp)
+            if delay is None or attempt == self.max_retries_429:
+                break
+            self.waited_429 += delay  # 429: the target asked us to slow down; honour Retry-After
+            time.sleep(delay)
         ex.elapsed = time.perf_counter() - started
         ex.status = resp.status_code
         ex.response_headers = {k.lower(): v for k, v in resp.headers.items()}
@@ -170,8 +191,23 @@ class Client:
         parse_answer(ex)
         for hook in self.hooks:
             hook(ex)
+        self.last = ex
         return ex
 
 
-def header_map(headers: Mapping[str, str]) -> dict[str, str]:
-    return {k.lower(): v for k, v in headers.items()}
+MAX_RETRY_AFTER = 30.0
+
+
+def retry_after(resp: httpx.Response) -> float | None:
+    """Seconds to wait before retrying a 429 (Retry-After in seconds or as an HTTP date), else None."""
+    if resp.status_code != 429:
+        return None
+    value = resp.headers.get("Retry-After", "1").strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            seconds = parsedate_to_datetime(value).timestamp() - time.time()
+        except (TypeError, ValueError):
+            seconds = 1.0
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)

@@ -1,15 +1,22 @@
-"""The pytest plugin: options, the run's Session, one item per scenario, clause summary."""
+"""The pytest plugin: options, the run, one item per scenario, reports, baselines.
+
+Under pytest-xdist each worker builds its own run (its own embedded endpoint) and hands its results
+record to the controller, which merges them and writes the reports once.
+"""
 
 from __future__ import annotations
 
+import json
 import secrets
+import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import settings
 
-from . import profiles, reports
-from .errors import SuiteInputError
+from . import baseline, profiles, reports, results
+from .errors import SuiteInputError, TargetUnreachable
 from .failures import Status
 from .run import Run, build_run
 from .runner import Outcome, run_scenario
@@ -19,6 +26,10 @@ assert profiles.PROFILES  # registered on import, before Hypothesis reads --hypo
 
 RUN_KEY = pytest.StashKey[Run]()
 OUTCOMES_KEY = pytest.StashKey[list[Outcome]]()
+RECORDS_KEY = pytest.StashKey[list[dict[str, Any]]]()
+BASELINES_KEY = pytest.StashKey[list[dict[str, Any]]]()
+DOC_KEY = pytest.StashKey[dict[str, Any]]()
+BEHAVIOUR_CHANGED = 10  # exit status of --compare-baseline when the target's behaviour changed
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -30,14 +41,31 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                 help="how to reach the embedded endpoint: a real loopback server (default) or in-process")
     g.addoption("--fault", default="none", help="run the embedded endpoint with this fault from the catalogue")
     g.addoption("--reference-variant", default="strict", help="conformance variant of the embedded endpoint")
-    g.addoption("--reports-dir", default="reports", help="where results.json (and the HTML report) go")
+    g.addoption("--reports-dir", default="reports", help="where results.json, report.html and junit.xml go")
+    g.addoption("--max-rps", type=float, default=None, help="request rate limit for the whole run (all workers)")
+    g.addoption("--request-timeout", type=float, default=None, help="seconds per request (overrides [target] timeout)")
+    g.addoption("--request-budget", type=int, default=None, help="stop sending after this many requests")
+    g.addoption("--record-baseline", default=None, metavar="FILE", help="record the fixed probes' behaviour")
+    g.addoption("--compare-baseline", default=None, metavar="FILE",
+                help=f"compare the fixed probes with a recorded baseline (exit {BEHAVIOUR_CHANGED} on changes)")
 
 
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _runs_contract_tests(config: pytest.Config) -> bool:
+    return any(str(a).startswith("contract_tests") for a in config.args)
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "clause(id): the contract clause a scenario exercises")
-    config.stash[OUTCOMES_KEY] = []
+    config.stash[OUTCOMES_KEY], config.stash[RECORDS_KEY], config.stash[BASELINES_KEY] = [], [], []
     if config.getoption("hypothesis_profile", None) is None:
-        settings.load_profile("default")  # our "default", registered above
+        settings.load_profile("default")  # our "default", registered in profiles.py
+    if _runs_contract_tests(config) and not config.option.xmlpath and not _is_worker(config):
+        config.option.xmlpath = str(Path(config.getoption("--reports-dir")) / "junit.xml")
     _build_early(config)
 
 
@@ -58,12 +86,29 @@ def _build(config: pytest.Config) -> None:
             api_version=config.getoption("--api-version"), transport=config.getoption("--transport"),
             fault=config.getoption("--fault"), variant=config.getoption("--reference-variant"),
             hypothesis_profile=settings.get_current_profile_name(),
-            seed=int(seed) if seed is not None else secrets.randbelow(2**31),
+            seed=int(seed) if seed is not None else _shared_seed(config),
+            max_rps=config.getoption("--max-rps"), timeout=config.getoption("--request-timeout"),
+            request_budget=config.getoption("--request-budget"),
         )
     except SuiteInputError as err:
         pytest.exit(f"altcraft-contract: {err}", returncode=err.exit_status)
     config.stash[RUN_KEY] = run
     config.add_cleanup(run.close)
+
+
+def _shared_seed(config: pytest.Config) -> int:
+    # xdist workers share the controller's random seed, so parallel runs draw what one run would.
+    worker = getattr(config, "workerinput", None)
+    if worker and "altcraft_seed" in worker:
+        return int(worker["altcraft_seed"])
+    if not hasattr(config, "_altcraft_seed"):
+        config._altcraft_seed = secrets.randbelow(2**31)  # type: ignore[attr-defined]
+    return int(config._altcraft_seed)  # type: ignore[attr-defined]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    node.workerinput["altcraft_seed"] = _shared_seed(node.config)
 
 
 def _build_early(config: pytest.Config) -> None:
@@ -77,13 +122,18 @@ def _build_early(config: pytest.Config) -> None:
     if variant not in variants.VARIANTS:
         pytest.exit(f"altcraft-contract: unknown --reference-variant {variant!r}; use one of "
                     f"{', '.join(variants.VARIANTS)}", returncode=65)
-    if config.getoption("--target"):
+    compare = config.getoption("--compare-baseline")
+    if compare and not Path(compare).is_file():
+        pytest.exit(f"altcraft-contract: baseline {compare!r} does not exist; record one first with "
+                    "--record-baseline", returncode=66)
+    if config.getoption("--target") and not _is_worker(config):
         _build(config)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     if any({"contract_session", "contract_run"} & set(getattr(i, "fixturenames", ())) for i in session.items):
         _build(session.config)
+        session.config.stash.setdefault(DOC_KEY, {})["started"] = time.time()
 
 
 @pytest.fixture(scope="session")
@@ -100,7 +150,6 @@ def contract_run(request: pytest.FixtureRequest) -> Run:
 def run_in_pytest(scenario: Scenario, request: pytest.FixtureRequest) -> None:
     """The body of every contract item: run the scenario, turn its outcome into pytest's."""
     run = request.config.stash[RUN_KEY]
-    request.node.user_properties.append(("clause", scenario.clause))
     out = run_scenario(scenario, run.session)
     request.config.stash[OUTCOMES_KEY].append(out)
     if out.status is Status.NOT_RUN:
@@ -113,12 +162,79 @@ def run_in_pytest(scenario: Scenario, request: pytest.FixtureRequest) -> None:
         pytest.xfail(f"waived: {out.reason}")
 
 
-def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:  # the clause on every JUnit test case
+        for mark in item.iter_markers("clause"):
+            item.user_properties.append(("clause", mark.args[0]))
+
+
+def _local_results(config: pytest.Config) -> None:
+    """This process's record (and baseline probes, run by one process only)."""
     run = config.stash.get(RUN_KEY, None)
-    outcomes = config.stash.get(OUTCOMES_KEY, [])
-    if run is None or not outcomes:
+    if run is None:
         return
-    for line in reports.summary_lines(run, outcomes):
+    started = config.stash.get(DOC_KEY, {}).get("started", time.time())
+    config.stash[RECORDS_KEY].append(results.record(run, config.stash[OUTCOMES_KEY], started))
+    worker = getattr(config, "workerinput", {})
+    wants_baseline = config.getoption("--record-baseline") or config.getoption("--compare-baseline")
+    if wants_baseline and worker.get("workerid", "gw0") == "gw0" and not run.session.unreachable:
+        config.stash[BASELINES_KEY].append(baseline.record(run.session))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    data = getattr(node, "workeroutput", {}).get("altcraft")
+    if data:
+        payload = json.loads(data)
+        node.config.stash[RECORDS_KEY].append(payload["record"])
+        node.config.stash[BASELINES_KEY] += payload["baselines"]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    if _is_worker(config):
+        if RUN_KEY in config.stash:
+            _local_results(config)
+            config.workeroutput["altcraft"] = json.dumps(  # type: ignore[attr-defined]
+                {"record": config.stash[RECORDS_KEY][0], "baselines": config.stash[BASELINES_KEY]})
+        return
+    _local_results(config)
+    if not config.stash[RECORDS_KEY]:
+        return
+    rec = results.merge(config.stash[RECORDS_KEY])
+    changes = _baselines(config, session)
+    doc = results.document(rec, changes)
+    doc["written"] = reports.write_all(doc, config.getoption("--reports-dir"))
+    config.stash[DOC_KEY] = doc
+    if rec["unreachable"]:
+        err = TargetUnreachable(f"the target {rec['target']['base_url']} stopped answering ({rec['unreachable']})",
+                                "check that it is up, then run again")
+        doc["unreachable_line"] = f"altcraft-contract: {err}"
+        session.exitstatus = err.exit_status
+    elif changes and changes["changes"] and session.exitstatus == 0:
+        session.exitstatus = BEHAVIOUR_CHANGED
+
+
+def _baselines(config: pytest.Config, session: pytest.Session) -> dict[str, Any] | None:
+    observed = config.stash[BASELINES_KEY]
+    if not observed:
+        return None
+    if config.getoption("--record-baseline"):
+        Path(config.getoption("--record-baseline")).write_text(json.dumps(observed[0], indent=2, ensure_ascii=False),
+                                                               encoding="utf-8")
+    if config.getoption("--compare-baseline"):
+        return baseline.compare(baseline.load(config.getoption("--compare-baseline")), observed[0])
+    return None
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    doc = config.stash.get(DOC_KEY, None)
+    if not doc or "clauses" not in doc:
+        return
+    for line in reports.summary_lines(doc):
         terminalreporter.write_line(line)
-    written = reports.write_all(run, outcomes, config.getoption("--reports-dir"))
-    terminalreporter.write_line(f"reports: {', '.join(written)}")
+    if config.getoption("--record-baseline"):
+        terminalreporter.write_line(f"baseline recorded: {config.getoption('--record-baseline')}")
+    terminalreporter.write_line(f"reports: {', '.join(doc['written'])}")
+    if doc.get("unreachable_line"):
+        terminalreporter.write_line(doc["unreachable_line"], red=True)

@@ -11,8 +11,9 @@ from .calls import Call, Expect
 from .client import Client
 from .errors import SuiteInputError, TargetUnreachable
 from .failures import TransportProblem
+from .ratelimit import RateLimiter
 from .reference import server, variants
-from .session import Session
+from .session import Session, transport_problem
 from .strategies import base_fields
 from .target import Target, load_target, resolve_token
 
@@ -53,9 +54,21 @@ def _embedded(api_version: str | None, transport: str, fault: str, variant: str)
     return target, app, client, [srv.stop, client.close]
 
 
+def _limit(client: Client, target: Target, max_rps: float | None, timeout: float | None,
+           budget: int | None) -> None:
+    """Apply the safety settings: the option wins over the target file."""
+    rps = max_rps if max_rps is not None else target.max_rps
+    if rps:
+        client.before_send = RateLimiter(rps, target.base_url).wait
+    client.budget = budget if budget is not None else target.request_budget
+    if timeout is not None:
+        client.set_timeout(timeout)
+
+
 def build_run(*, target_path: str | None = None, base_url: str | None = None, api_version: str | None = None,
               transport: str = "loopback", fault: str = "none", variant: str = "strict",
-              hypothesis_profile: str = "default", seed: int = 0, check_reachable: bool = True) -> Run:
+              hypothesis_profile: str = "default", seed: int = 0, check_reachable: bool = True,
+              max_rps: float | None = None, timeout: float | None = None, request_budget: int | None = None) -> Run:
     """Everything a run needs; a problem with the suite's input raises a one-line SuiteInputError."""
     if target_path is None:
         target, app, client, closers = _embedded(api_version, transport, fault, variant)
@@ -71,9 +84,13 @@ def build_run(*, target_path: str | None = None, base_url: str | None = None, ap
         closers = [client.close]
         run = Run(Session(target, client, hypothesis_profile=hypothesis_profile, seed=seed))
     run._closers.extend(closers)
+    _limit(client, target, max_rps, timeout, request_budget)
     if check_reachable:
         try:
-            run.session.send(Call.of(base_fields(target)), Expect.anything("T1"))
+            run.session.client.send(Call.of(base_fields(target)), Expect.anything("T1"))
+            problem = transport_problem(run.session.client.last) if run.session.client.last else None
+            if problem is not None:
+                raise problem
         except TransportProblem as exc:
             run.close()
             raise TargetUnreachable(f"the target {target.base_url} is unreachable ({exc})",

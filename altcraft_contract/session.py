@@ -10,10 +10,10 @@ from typing import Any
 from hypothesis import given, seed, settings
 from hypothesis.strategies import SearchStrategy
 
-from . import profiles
+from . import profiles, schemas
 from .calls import Call, Expect
 from .client import Client, Exchange
-from .failures import ContractViolation, Failure, TransportProblem
+from .failures import ContractViolation, Failure, NotRun, TransportProblem
 from .registry import REGISTRY, run_checks
 from .target import Target
 
@@ -25,7 +25,38 @@ class Tally:
     held: Counter[str] = field(default_factory=Counter)
     waived: list[Failure] = field(default_factory=list)
     notes: dict[str, Failure] = field(default_factory=dict)
+    # (clause, matching mode, request->answer format, "held" | "failed") -> checks
+    facets: Counter[tuple[str, str, str, str]] = field(default_factory=Counter)
 
+
+DOWN_AFTER = 3  # consecutive transport problems that make the target "unreachable"
+_KINDS = {"ConnectError": "connection refused", "ConnectTimeout": "timeout", "ReadTimeout": "timeout",
+          "WriteTimeout": "timeout", "PoolTimeout": "timeout", "RemoteProtocolError": "connection reset or truncated body",
+          "ReadError": "connection reset", "WriteError": "connection reset"}
+
+
+def transport_problem(ex: Exchange) -> TransportProblem | None:
+    """Classify what is not the target's contract: network errors, and a proxy's HTML 502/503/504."""
+    if ex.transport_error:
+        kind = _KINDS.get(ex.transport_error.split(":", 1)[0], "transport error")
+        return TransportProblem(kind, f"{ex.transport_error} ({ex.call.method} {ex.url})")
+    if ex.status in (502, 503, 504) and not isinstance(ex.envelope, dict):
+        return TransportProblem("gateway", f"HTTP {ex.status} from a proxy or gateway, not an envelope ({ex.url})")
+    return None
+
+
+def facet(call: Call) -> tuple[str, str]:
+    """The matching mode and the formats of a call, for the per-mode and per-format breakdown."""
+    fields = call.body_fields()
+    mode = fields.get("matching")
+    if call.raw_body is not None:
+        mode = "-"
+    elif mode is None:
+        mode = "(default)" if {"email", "profile_id"} & set(fields) else "-"
+    elif mode not in schemas.matching_modes():
+        mode = "(invalid)"
+    body = "raw" if call.raw_body is not None else call.body_format
+    return str(mode), f"{body}->{call.answer}"
 
 class Session:
     def __init__(self, target: Target, client: Client, *, hypothesis_profile: str = "quick", seed: int = 0) -> None:
@@ -35,23 +66,39 @@ class Session:
         self.hypothesis_profile = hypothesis_profile
         self.seed = seed
         self.tally = Tally()
+        self.unreachable: str | None = None
+        self._down_streak = 0
 
     # -- one exchange --------------------------------------------------------------------
     def send(self, call: Call, expect: Expect) -> Exchange:
+        """Send ``call``; a transport problem is raised as such, never checked as a contract failure."""
+        if self.unreachable:
+            raise NotRun(f"the target is unreachable ({self.unreachable})")
         ex = self.client.send(call, expect)
-        if ex.transport_error:
-            raise TransportProblem(f"{ex.transport_error} ({ex.call.method} {ex.url})")
-        return ex
+        problem = transport_problem(ex)
+        if problem is None:
+            self._down_streak = 0
+            return ex
+        if problem.target_down:
+            self._down_streak += 1
+            if self._down_streak >= DOWN_AFTER:
+                self.unreachable = str(problem)  # one verdict, instead of a failure per scenario
+        raise problem
 
     def checked(self, call: Call, expect: Expect) -> tuple[Exchange, list[Failure]]:
         """Send ``call`` and return it with the failures of every per-exchange check."""
         ex = self.send(call, expect)
         failures, held = run_checks(ex, self.target)
+        mode, fmt = facet(call)
         for c in held:
-            self.tally.held[ex.expect.clause if c.clause == "*" else c.clause] += 1
+            clause = ex.expect.clause if c.clause == "*" else c.clause
+            self.tally.held[clause] += 1
+            self.tally.facets[(clause, mode, fmt, "held")] += 1
         for f in failures:
             if f.severity == "note":
                 self.tally.notes.setdefault(f.path, f)
+            else:
+                self.tally.facets[(f.clause, mode, fmt, "failed")] += 1
         return ex, [f for f in failures if f.severity == "error"]
 
     # -- verdicts ------------------------------------------------------------------------
@@ -81,10 +128,19 @@ class Session:
     # -- generated inputs ----------------------------------------------------------------
     def for_all(self, strategy: SearchStrategy[Any], body: Callable[[Any], None], *, salt: int = 0) -> None:
         """Run ``body`` on examples of ``strategy`` (Hypothesis shrinks a failure to its simplest)."""
+        stopped: list[Exception] = []
+
         @seed(self.seed + salt)
         @settings(settings.get_profile(self.hypothesis_profile))
         @given(strategy)
         def prop(example: Any) -> None:
-            body(example)
+            if stopped:
+                return
+            try:
+                body(example)
+            except (TransportProblem, NotRun) as exc:  # not the target's contract: do not shrink it
+                stopped.append(exc)
 
         prop()
+        if stopped:
+            raise stopped[0]

@@ -146,7 +146,7 @@ register(Fault("crash_on_deep_nesting", "R6", "fails with HTTP 500 on deeply nes
 def _is_repeat(app: Any, inc: Any) -> bool:
     """The request is byte-for-byte the one just before it (the state the I1 faults key on)."""
     key = inc.raw + (inc.token or "").encode() + (inc.query_format or "").encode()
-    repeat = key == app.last_key
+    repeat = bool(key == app.last_key)
     app.last_key = key
     return repeat
 

@@ -1,0 +1,133 @@
+"""The results of a run as plain data: built per process, merged across xdist workers, and the only
+thing the reporters read (JSON, HTML, terminal). Nothing here changes a result."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from . import __version__, clauses
+from .failures import Failure, Status
+
+if TYPE_CHECKING:
+    from .run import Run
+    from .runner import Outcome
+
+
+def failure_dict(f: Failure) -> dict[str, Any]:
+    return json.loads(json.dumps(asdict(f), default=str))  # type: ignore[no-any-return]
+
+
+def outcome_dict(o: Outcome) -> dict[str, Any]:
+    return {"id": o.scenario.id, "clause": o.scenario.clause, "status": o.status.value, "reason": o.reason,
+            "transport_error": o.transport_error, "requests": o.requests, "seconds": round(o.seconds, 3),
+            "failures": [failure_dict(f) for f in o.failures], "waived": [failure_dict(f) for f in o.waived]}
+
+
+def record(run: Run, outcomes: list[Outcome], started: float) -> dict[str, Any]:
+    """Everything one process saw, as JSON-ready data."""
+    t, s = run.session.target, run.session
+    return {
+        "suite_version": __version__,
+        "target": {"base_url": t.base_url, "source": t.source, "api_version": t.api_version,
+                   "error_http_status": t.error_http_status, "fault": run.fault, "variant": run.variant,
+                   "waivers": dict(t.waivers)},
+        "hypothesis": {"profile": s.hypothesis_profile, "seed": s.seed},
+        "requests": s.client.sent,
+        "started": started,
+        "finished": time.time(),
+        "held": dict(s.tally.held),
+        "facets": {"|".join(k): v for k, v in s.tally.facets.items()},
+        "notes": {path: failure_dict(f) for path, f in s.tally.notes.items()},
+        "outcomes": [outcome_dict(o) for o in outcomes],
+        "unreachable": run.session.unreachable,
+    }
+
+
+def merge(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """One record from the records of several workers (same target, same seed)."""
+    if len(records) == 1:
+        return records[0]
+    out = dict(records[0])
+    held: Counter[str] = Counter()
+    facets: Counter[str] = Counter()
+    out["notes"], out["outcomes"] = {}, []
+    for r in records:
+        held.update(r["held"])
+        facets.update(r["facets"])
+        out["notes"].update(r["notes"])
+        out["outcomes"] += r["outcomes"]
+    out["held"], out["facets"] = dict(held), dict(facets)
+    out["requests"] = sum(r["requests"] for r in records)
+    out["started"] = min(r["started"] for r in records)
+    out["finished"] = max(r["finished"] for r in records)
+    out["unreachable"] = next((r["unreachable"] for r in records if r["unreachable"]), None)
+    out["outcomes"].sort(key=lambda o: o["id"])
+    return out
+
+
+def _facets_of(rec: dict[str, Any], clause_id: str) -> list[dict[str, Any]]:
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for key, n in rec["facets"].items():
+        clause, mode, fmt, result = key.split("|")
+        if clause == clause_id:
+            row = rows.setdefault((mode, fmt), {"mode": mode, "format": fmt, "held": 0, "failed": 0})
+            row[result] += n
+    return sorted(rows.values(), key=lambda r: (r["mode"], r["format"]))
+
+
+def clause_table(rec: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per clause of CONTRACT.md: its result over the run, and the evidence for it."""
+    failed: Counter[str] = Counter()
+    waived: Counter[str] = Counter()
+    not_run: dict[str, list[str]] = {}
+    ran: set[str] = set()
+    for o in rec["outcomes"]:
+        failed.update(f["clause"] for f in o["failures"])
+        waived.update(f["clause"] for f in o["waived"])
+        if o["status"] == Status.NOT_RUN.value:
+            not_run.setdefault(o["clause"], []).append(o["reason"])
+        else:
+            ran.add(o["clause"])
+    held, api = rec["held"], rec["target"]["api_version"]
+    rows = []
+    for c in clauses.CLAUSES:
+        if c.id in ("V72", "V74"):
+            result = "applied" if c.id[1:] == api[1:] else "not applied"
+        elif failed[c.id]:
+            result = Status.FAILED.value
+        elif waived[c.id]:
+            result = Status.WAIVED.value
+        elif held.get(c.id, 0) or c.id in ran:
+            result = Status.PASSED.value
+        elif c.id in not_run:
+            result = Status.NOT_RUN.value
+        else:
+            result = "not covered"
+        rows.append({"clause": c.id, "level": c.level, "family": clauses.FAMILIES[c.family], "title": c.title,
+                     "result": result, "checks_held": held.get(c.id, 0), "failures": failed[c.id],
+                     "waived": waived[c.id], "waiver": rec["target"]["waivers"].get(c.id),
+                     "not_run_reasons": sorted(set(not_run.get(c.id, []))), "facets": _facets_of(rec, c.id)})
+    return rows
+
+
+def document(rec: dict[str, Any], baseline: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The results.json document (its schema is schemas/results.schema.json)."""
+    counts = Counter(o["status"] for o in rec["outcomes"])
+    return {
+        "suite_version": rec["suite_version"],
+        "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(rec["finished"])),
+        "duration_seconds": round(rec["finished"] - rec["started"], 3),
+        "target": rec["target"],
+        "hypothesis": rec["hypothesis"],
+        "requests": rec["requests"],
+        "unreachable": rec["unreachable"],
+        "summary": {s.value: counts.get(s.value, 0) for s in Status},
+        "clauses": clause_table(rec),
+        "scenarios": rec["outcomes"],
+        "undocumented_fields": sorted(rec["notes"]),
+        "behaviour_changes": baseline,
+    }

@@ -1,0 +1,20 @@
+"""Running the contract suite as a user does: a pytest subprocess in the repository root."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_suite(*args: str, env: dict[str, str] | None = None, tests: str = "contract_tests",
+              timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    """``pytest contract_tests --hypothesis-profile quick ARGS`` with a clean token variable."""
+    environ = {k: v for k, v in os.environ.items() if k != "ALTCRAFT_API_TOKEN"}
+    environ.update(env or {})
+    return subprocess.run([sys.executable, "-m", "pytest", tests, "-p", "no:cacheprovider", "-q",
+                           "--hypothesis-profile", "quick", *args],
+                          cwd=ROOT, env=environ, capture_output=True, text=True, timeout=timeout, check=False)

@@ -1,0 +1,43 @@
+"""Upgrade baselines: record on the old platform, compare on the new one, gate on the exit status."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from altcraft_contract.pytest_plugin import BEHAVIOUR_CHANGED
+from tests.suite import run_suite
+
+ONE_TEST = ["-k", "documented"]  # the probes run whatever the selection; keep the suite part short
+
+
+def test_v72_to_v74_lists_exactly_the_added_totals(tmp_path: Path) -> None:
+    base = tmp_path / "baseline.json"
+    rec = run_suite("--api-version", "v72", "--record-baseline", str(base), "--reports-dir", str(tmp_path), *ONE_TEST)
+    assert rec.returncode == 0, rec.stdout[-2000:]
+    assert "baseline recorded" in rec.stdout and json.loads(base.read_text())["probes"]
+    cmp = run_suite("--api-version", "v74", "--compare-baseline", str(base), "--reports-dir", str(tmp_path), *ONE_TEST)
+    assert cmp.returncode == BEHAVIOUR_CHANGED, cmp.stdout[-2000:]
+    changes = json.loads((tmp_path / "results.json").read_text())["behaviour_changes"]["changes"]
+    assert sorted((c["kind"], c["path"], c["after"]) for c in changes) == [
+        ("field added", "$.data.props.*.total", "integer"), ("field added", "$.data.total", "integer")]
+    assert "behaviour changes since the baseline: 2" in cmp.stdout
+    assert "Behaviour changes since the baseline" in (tmp_path / "report.html").read_text()
+
+
+def test_same_platform_shows_no_changes(tmp_path: Path) -> None:
+    base = tmp_path / "baseline.json"
+    assert run_suite("--record-baseline", str(base), "--reports-dir", str(tmp_path), *ONE_TEST).returncode == 0
+    cmp = run_suite("--compare-baseline", str(base), "--reports-dir", str(tmp_path), *ONE_TEST)
+    assert cmp.returncode == 0, cmp.stdout[-2000:]
+    assert json.loads((tmp_path / "results.json").read_text())["behaviour_changes"]["changes"] == []
+
+
+def test_a_changed_error_code_is_a_behaviour_change(tmp_path: Path) -> None:
+    base = tmp_path / "baseline.json"
+    assert run_suite("--record-baseline", str(base), "--reports-dir", str(tmp_path), *ONE_TEST).returncode == 0
+    cmp = run_suite("--compare-baseline", str(base), "--reports-dir", str(tmp_path),
+                    "--reference-variant", "not-found-1001", *ONE_TEST)
+    changes = json.loads((tmp_path / "results.json").read_text())["behaviour_changes"]["changes"]
+    assert cmp.returncode == BEHAVIOUR_CHANGED
+    assert ("error code changed", 404, 1001) in {(c["kind"], c["before"], c["after"]) for c in changes}

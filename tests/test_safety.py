@@ -1,0 +1,116 @@
+"""Safe runs against staging: a shared rate limit, 429 and Retry-After, a request budget, and
+transport problems kept apart from contract failures (one "unreachable" verdict for a dead target)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from werkzeug.wrappers import Response
+
+from altcraft_contract.calls import Call, Expect
+from altcraft_contract.client import Client
+from altcraft_contract.failures import BudgetExhausted
+from altcraft_contract.ratelimit import RateLimiter
+from altcraft_contract.reference import server
+from tests.suite import ROOT, run_suite
+
+TOKEN = "safety-token"
+
+
+def test_rate_limit_spaces_requests(tmp_path: Path) -> None:
+    limiter = RateLimiter(20, "http://a", str(tmp_path))
+    started = time.perf_counter()
+    for _ in range(11):
+        limiter.wait()
+    assert time.perf_counter() - started >= 10 / 20 * 0.95
+
+
+def test_rate_limit_is_shared_across_processes(tmp_path: Path) -> None:
+    code = ("import sys; from altcraft_contract.ratelimit import RateLimiter; "
+            f"r = RateLimiter(20, 'http://shared', {str(tmp_path)!r}); [r.wait() for _ in range(10)]")
+    started = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, "-c", code], cwd=ROOT) for _ in range(2)]
+    assert all(p.wait(timeout=60) == 0 for p in procs)
+    # 20 requests at 20 per second between two processes: at least 19 intervals of 50 ms.
+    assert time.perf_counter() - started >= 19 / 20 * 0.95
+
+
+class Flaky:
+    """A WSGI app: the first ``n`` requests get ``reply``, then the reference endpoint answers."""
+
+    def __init__(self, n: int, reply: Response) -> None:
+        self.n, self.reply, self.inner = n, reply, server.make_app(tokens=frozenset({TOKEN}))
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        with self.lock:
+            self.n -= 1
+            hit = self.n >= 0
+        return (self.reply if hit else self.inner)(environ, start_response)
+
+
+def test_429_with_retry_after_is_honoured() -> None:
+    app = Flaky(2, Response("slow down", status=429, headers={"Retry-After": "0.2"}))
+    client = Client("http://t", TOKEN, "ALTCRAFT_API_TOKEN", transport=httpx.WSGITransport(app=app))
+    call = Call.of({"rel_id": 3, "matching": "profile_id", "profile_id": "5c910f6bc484d023b1309bee"})
+    ex = client.send(call, Expect.success("M2", None))
+    assert ex.status == 200 and ex.ok and client.sent == 3 and client.waited_429 == pytest.approx(0.4)
+
+
+def test_request_budget_stops_sending() -> None:
+    client = Client("http://t", TOKEN, "ALTCRAFT_API_TOKEN", budget=1,
+                    transport=httpx.WSGITransport(app=server.make_app(tokens=frozenset({TOKEN}))))
+    call = Call.of({"rel_id": 3, "matching": "profile_id", "profile_id": "5c910f6bc484d023b1309bee"})
+    client.send(call, Expect.anything("T1"))
+    with pytest.raises(BudgetExhausted):
+        client.send(call, Expect.anything("T1"))
+
+
+def _target_file(tmp_path: Path, base_url: str) -> Path:
+    text = server.target_toml(server.target_for(base_url, "v74"))
+    path = tmp_path / "t.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+GATEWAY = Response("<html><body><h1>502 Bad Gateway</h1></body></html>", status=502, content_type="text/html")
+
+
+def test_a_proxy_502_at_start_is_one_unreachable_line(tmp_path: Path) -> None:
+    with server.LoopbackServer(Flaky(10**6, GATEWAY)) as srv:  # type: ignore[arg-type]
+        proc = run_suite("--target", str(_target_file(tmp_path, srv.base_url)), env={"ALTCRAFT_API_TOKEN": TOKEN})
+    lines = [ln for ln in (proc.stdout + proc.stderr).splitlines() if ln.strip()]
+    assert proc.returncode == 69 and len(lines) == 1 and "unreachable" in lines[0] and "gateway" in lines[0]
+
+
+class DiesAfter:
+    """The reference endpoint behind a proxy that answers HTML 502 after ``n`` requests."""
+
+    def __init__(self, n: int) -> None:
+        self.n, self.inner = n, server.make_app(tokens=frozenset({TOKEN}))
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        with self.lock:
+            self.n -= 1
+            alive = self.n >= 0
+        return (self.inner if alive else GATEWAY)(environ, start_response)
+
+
+def test_a_target_that_goes_down_gets_one_verdict_not_many_failures(tmp_path: Path) -> None:
+    with server.LoopbackServer(DiesAfter(40)) as srv:  # type: ignore[arg-type]
+        proc = run_suite("--target", str(_target_file(tmp_path, srv.base_url)), "--reports-dir", str(tmp_path),
+                         env={"ALTCRAFT_API_TOKEN": TOKEN})
+    assert proc.returncode == 69, proc.stdout[-3000:]
+    assert proc.stdout.count("TRANSPORT (not a contract failure)") <= 3  # the streak that proved it is down
+    verdicts = [ln for ln in proc.stdout.splitlines() if "stopped answering" in ln]
+    assert len(verdicts) == 1 and verdicts[0].startswith("altcraft-contract: the target")
+    assert "[E" not in proc.stdout and "[R6]" not in proc.stdout  # no contract failure blamed on the proxy
+    assert "not run: the target is unreachable" in proc.stdout or "skipped" in proc.stdout
