@@ -1,0 +1,37 @@
+"""The client: the token goes on the wire and nowhere else, and the curl line really reproduces."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from altcraft_contract.calls import Auth, Call, Expect
+from altcraft_contract.client import Client, redacted
+from altcraft_contract.reference import server
+
+TOKEN = "curl-test-token-1234"
+PID = "5c910f6bc484d023b1309bee"
+
+
+@pytest.mark.parametrize("call", [
+    Call.of({"rel_id": 3, "matching": "profile_id", "profile_id": PID}),
+    Call.of({"rel_id": 3, "matching": "profile_id", "profile_id": PID}, auth=Auth.HEADER),
+    Call.of({"rel_id": 3, "matching": "profile_id", "profile_id": PID}, body_format="xml", answer_format="xml"),
+    Call.of({"rel_id": 3, "email": "o'neil@example.com"}, format_in="body", answer_format="json"),
+], ids=["json body token", "header token", "xml body", "quote in a value"])
+def test_curl_line_reproduces_the_request(call: Call) -> None:
+    with server.LoopbackServer(server.make_app(tokens=frozenset({TOKEN}))) as srv:
+        client = Client(srv.base_url, TOKEN, "ALTCRAFT_API_TOKEN")
+        ex = client.send(call, Expect.anything("T1"))
+        assert TOKEN not in ex.curl + ex.request_body + json.dumps(ex.request_headers)
+        env = {**os.environ, "BASE_URL": srv.base_url, "ALTCRAFT_API_TOKEN": TOKEN}
+        out = subprocess.run(["bash", "-c", ex.curl], env=env, capture_output=True, timeout=30, check=True).stdout
+        assert out == ex.body  # byte for byte the answer the suite saw
+
+
+def test_redacted_forms_never_hold_the_token_placeholder_raw() -> None:
+    headers, body, curl = redacted(Call.of({"rel_id": 3}, auth=Auth.HEADER), "TOK_VAR")
+    assert headers["Authorization"] == "Bearer <redacted>" and "$TOK_VAR" in curl and "\ue000" not in curl + body
