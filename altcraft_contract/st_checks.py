@@ -79,8 +79,12 @@ EXCLUDED = ["negative_data_rejection", "positive_data_acceptance", "missing_requ
 
 
 def load_schema() -> Any:
-    """The OpenAPI document in schemas/, with the seed set through schemathesis' own config."""
-    cfg = Config.from_str(f'seed = {SEED}\n[generation]\nmode = "all"\n')
+    """The OpenAPI document in schemas/, with the seed set through schemathesis' own config and as
+    many examples as the Hypothesis profile in force (quick, default, thorough)."""
+    from hypothesis import settings
+
+    examples = settings().max_examples
+    cfg = Config.from_str(f'seed = {SEED}\n[generation]\nmode = "all"\nmax-examples = {examples}\n')
     return schemathesis.openapi.from_path(str(schemas.SCHEMA_DIR / "openapi.json"), config=cfg)
 
 

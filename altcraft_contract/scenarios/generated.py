@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import strategies
+from .. import schemas, strategies
 from ..checks.relational import same_answer_twice
 from ..session import Session
 from .registry import scenario
@@ -21,7 +21,11 @@ def valid_requests(s: Session) -> None:
 @scenario("R4", "generated incorrect requests get 400")
 def invalid_requests(s: Session) -> None:
     def body(example: Any) -> None:
-        call, expect, _why = example
+        call, expect, why = example
+        # Re-check the stated reason on the example as sent (after any shrinking): a request that
+        # became correct must never be blamed on the target.
+        found = {v.path for v in schemas.violations("request", call.body_fields(), "R4")}
+        assert why.path in found, f"strategy bug: {why} no longer holds for {call.fields}"
         s.expect(call, expect)
     s.for_all(strategies.invalid_calls(s.target), body, salt=2)
 
