@@ -77,8 +77,37 @@ def json_path(parts: Any) -> str:
     return out
 
 
+def _inline(node: Any, root: dict[str, Any]) -> Any:
+    """A copy of ``node`` with every $ref replaced by what it names (our schemas have no cycles)."""
+    if isinstance(node, list):
+        return [_inline(n, root) for n in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str):
+        doc, _, pointer = ref.partition("#")
+        target = all_schemas()[doc] if doc else root
+        for part in filter(None, pointer.split("/")):
+            target = target[part]
+        rest = {k: v for k, v in node.items() if k != "$ref"}
+        inlined = _inline(target, all_schemas()[doc] if doc else root)
+        return {"allOf": [inlined, _inline(rest, root)]} if rest else inlined
+    return {k: _inline(v, root) for k, v in node.items() if k != "$defs"}
+
+
+@cache
+def _fast(name: str) -> Any:
+    """A compiled Rust validator of the bundled schema: the fast yes/no on the hot path."""
+    import jsonschema_rs
+
+    schema = all_schemas()[f"{name}.schema.json"]
+    return jsonschema_rs.Draft202012Validator(_inline(schema, schema))
+
+
 def violations(name: str, instance: Any, default_clause: str) -> Iterator[Violation]:
     """Every violation of schema ``name`` by ``instance``, deepest first, each with its clause."""
+    if _fast(name).is_valid(instance):
+        return  # most answers are valid: only a violation needs the slower, explaining validator
     errors = sorted(validator(name).iter_errors(instance), key=lambda e: -len(e.path))
     for err in errors:
         yield Violation(_clause_of(err, default_clause), json_path(err.absolute_path), err.message, err.instance)

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from altcraft_contract import schemas
@@ -73,3 +75,34 @@ def test_openapi_document_refers_only_to_existing_schemas() -> None:
     refs = set(__import__("re").findall(r'"\$ref": "([^"#]+)"', doc))
     assert refs and all((schemas.SCHEMA_DIR / Path(r)).is_file() for r in refs)
     assert json.loads(doc)["openapi"] == "3.1.0"
+
+
+_JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+                        lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.text(max_size=10), kids, max_size=4),
+                        max_leaves=10)
+
+
+def _mutations(doc: dict) -> st.SearchStrategy[dict]:
+    """The documented answer with one field replaced or removed somewhere."""
+    def mutate(path_and_value: tuple[int, object]) -> dict:
+        out = json.loads(json.dumps(doc))
+        node, keys = out, []
+        while isinstance(node, dict) and node:
+            key = sorted(node)[path_and_value[0] % len(node)]
+            keys.append(key)
+            if not isinstance(node[key], dict) or len(keys) > 3:
+                break
+            node = node[key]
+        parent = out
+        for k in keys[:-1]:
+            parent = parent[k]
+        parent[keys[-1]] = path_and_value[1]
+        return out
+    return st.tuples(st.integers(0, 50), _JSONISH).map(mutate)
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=st.sampled_from(["success-v74", "success-v72", "error", "envelope", "request"]),
+       instance=_JSONISH | _mutations(V74_RESPONSE) | _mutations(V72_RESPONSE))
+def test_fast_validator_agrees_with_the_explaining_one(name: str, instance: object) -> None:
+    assert schemas._fast(name).is_valid(instance) == schemas.validator(name).is_valid(instance)

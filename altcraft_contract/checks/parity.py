@@ -1,8 +1,8 @@
 """P1: the same logical request gives the same error, error_text and data in JSON and in XML.
 
 XML cannot tell some JSON values apart, so the comparison treats them as equal: an empty or absent
-element and null (X3), an empty ``top`` and null, ``20`` and ``20.0``, and an undocumented field's
-text against the JSON scalar it renders.
+element and null (X3), an empty ``top`` and null, ``20`` and ``20.0``. Only documented fields are
+compared (``views.comparable``); undocumented ones are D7's to list.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 from ..client import Exchange
 from ..failures import Diff, ExchangeRecord, Failure
 from ..registry import relational
+from .views import comparable
 
 ABSENT = "<absent>"
 FIELDS = ("error", "error_text", "data")
@@ -63,8 +64,8 @@ def json_and_xml_agree(exchanges: Sequence[Exchange]) -> Iterator[Failure]:
     for other in exchanges[1:]:
         if not (isinstance(base.envelope, dict) and isinstance(other.envelope, dict)):
             continue  # E1 reports a body that is not an envelope
-        diffs = [d for f in FIELDS
-                 for d in parity_diff(base.envelope.get(f, ABSENT), other.envelope.get(f, ABSENT), f"$.{f}")]
+        a, b = comparable(base.envelope), comparable(other.envelope)
+        diffs = [d for f in FIELDS for d in parity_diff(a.get(f, ABSENT), b.get(f, ABSENT), f"$.{f}")]
         if diffs:
             combo = f"{other.call.body_format} request, {other.call.answer} answer"
             yield Failure("P1", "json_and_xml_agree", "JSON and XML answers differ",

@@ -8,6 +8,7 @@ from typing import Any
 from ..client import Exchange
 from ..failures import Diff, ExchangeRecord, Failure
 from ..registry import relational
+from .views import comparable
 
 
 def _num(v: Any) -> bool:
@@ -30,10 +31,12 @@ def diff(a: Any, b: Any, path: str = "$") -> list[Diff]:
 
 def _compare(clause: str, name: str, title: str, first: Exchange, others: Sequence[Exchange],
              fields: tuple[str, ...]) -> Iterator[Failure]:
+    base = comparable(first.envelope)
     for other in others:
         diffs: list[Diff] = []
+        view = comparable(other.envelope)
         for f in fields:
-            diffs += diff(first.envelope.get(f), other.envelope.get(f), f"$.{f}")
+            diffs += diff(base.get(f), view.get(f), f"$.{f}")
         if diffs:
             yield Failure(clause, name, title, f"{len(diffs)} field(s) differ", path=diffs[0].path,
                           exchanges=(ExchangeRecord.of(first), ExchangeRecord.of(other)), diffs=tuple(diffs))

@@ -2,7 +2,7 @@
 
 Profile A1 has top-, sum- and neither-kind properties, an int and a float sum and a Cyrillic
 property name; A2 has no relations (``props: {}``); A3 has a one-item ``top`` and an int sum;
-A4 has more links than ``top`` holds. A1 also has a subscription-only email (M6) and resources
+A4 has more links than ``top`` holds, with tied values. A1 also has a subscription-only email (M6) and resources
 for ``resource_id`` (M3); A4 matches by an integer custom field.
 """
 
@@ -70,7 +70,8 @@ RELATIONS: tuple[Relation, ...] = (
              Link(_b(0xbac), {"Donate": 15.5, "Like": 1, "Оценка": 3.25}),
              Link(_b(0xbad), {"Donate": 7, "Subscriber": True})),
         A3: (Link(_b(0xc01), {"Donate": 50, "Like": 3}),),
-        A4: tuple(Link(_b(0xd00 + i), {"Donate": 100 - i * 3, "Like": 2}) for i in range(12)),
+        # Pairs of equal values: the order of ties in top is left free by the contract.
+        A4: tuple(Link(_b(0xd00 + i), {"Donate": 100 - (i // 2) * 3, "Like": 2}) for i in range(12)),
     }),
     Relation(7, {"Visits": "sum"}, {A2: ()}),
 )

@@ -6,7 +6,9 @@ only here, and the suite must pass every one of them.
 
 from __future__ import annotations
 
+import itertools
 import json
+import random
 from dataclasses import dataclass
 from typing import Any, Literal
 from xml.sax.saxutils import escape
@@ -24,6 +26,8 @@ class Style:
     indent: bool = False
     error_data: Literal["absent", "null", "empty"] = "absent"
     not_found_code: int = 404
+    volatile_extras: bool = False  # undocumented fields that change on every answer (a request id)
+    tie_order: Literal["asc", "desc", "random"] = "asc"  # order of equal values in top (free)
 
 
 def http_status(code: int, style: Style) -> int:
@@ -61,7 +65,37 @@ def shape(envelope: dict[str, Any], style: Style) -> dict[str, Any]:
     elif style.extra_fields and isinstance(env.get("data"), dict):
         env["data"] = {**env["data"], "segment_hint": "demo", "updated_at": 1700000000}
         env["request_id"] = "ref-0001"
+    if style.volatile_extras:
+        nonce = next(_COUNTER)
+        env["request_id"] = f"req-{nonce}"
+        if isinstance(env.get("data"), dict):
+            env["data"] = {**env["data"], "served_at": 1700000000 + nonce}
+    if style.tie_order != "asc" and isinstance(env.get("data"), dict):
+        env["data"] = _reorder_ties(env["data"], style.tie_order)
     return dict(_styled(env, style))
+
+
+_COUNTER = itertools.count(1)
+
+
+def _reorder_ties(data: dict[str, Any], how: str) -> dict[str, Any]:
+    props = data.get("props")
+    if not isinstance(props, dict):
+        return data
+    out = {}
+    for name, prop in props.items():
+        top = prop.get("top") if isinstance(prop, dict) else None
+        if isinstance(top, list):
+            groups = [list(g) for _, g in itertools.groupby(top, key=lambda i: i["value"])]
+            for g in groups:
+                if how == "desc":
+                    g.reverse()
+                else:
+                    random.shuffle(g)
+            out[name] = {**prop, "top": [i for g in groups for i in g]}
+        else:
+            out[name] = prop
+    return {**data, "props": out}
 
 
 def to_json(envelope: dict[str, Any], style: Style) -> bytes:

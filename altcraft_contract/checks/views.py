@@ -1,0 +1,45 @@
+"""What a comparison of two answers may look at: only what the contract fixes.
+
+Undocumented fields are D7's to list, not anyone's to compare (a correct server may add a request
+id that changes every time), and the order of equal values in ``top`` is free, so ties are put in
+one order before comparing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import schemas
+
+ENVELOPE_FIELDS = ("error", "error_text", "data")
+
+
+def _num(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _top(items: Any, item_fields: frozenset[str]) -> Any:
+    if not isinstance(items, list):
+        return items
+    kept = [{k: v for k, v in i.items() if k in item_fields} if isinstance(i, dict) else i for i in items]
+    if all(isinstance(i, dict) and _num(i.get("value")) for i in kept):
+        kept.sort(key=lambda i: (-i["value"], str(i.get("profile_id"))))
+    return kept
+
+
+def comparable(envelope: Any) -> Any:
+    """The documented part of an envelope (v74's fields, a superset of v72's), ties in top sorted."""
+    if not isinstance(envelope, dict):
+        return envelope
+    data_f, prop_f, item_f = schemas.documented_fields("v74")
+    out = {k: envelope[k] for k in ENVELOPE_FIELDS if k in envelope}
+    data = out.get("data")
+    if isinstance(data, dict):
+        view = {k: v for k, v in data.items() if k in data_f}
+        if isinstance(view.get("props"), dict):
+            view["props"] = {
+                name: ({k: (_top(v, item_f) if k == "top" else v) for k, v in prop.items() if k in prop_f}
+                       if isinstance(prop, dict) else prop)
+                for name, prop in view["props"].items()}
+        out["data"] = view
+    return out
