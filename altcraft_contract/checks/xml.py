@@ -82,21 +82,28 @@ def _xsd_errors(ex: Exchange, target: Target) -> list[tuple[str, str, str | None
     return out
 
 
-def _wrapped_arrays(el: Element, f: Field, path: str) -> Iterator[str]:
-    """Array items wrapped in an extra element (<top><item>...</item></top>) instead of repeated."""
+def walk(el: Element, f: Field, path: str) -> Iterator[tuple[Element, Field, str]]:
+    """Every element the XSD declares under ``el``, with its declaration and path (maps included)."""
     for child in el:
         spec = f.children.get(str(child.tag))
-        if spec is None or spec.kind != "object":
-            continue
+        if spec is None:
+            continue  # undocumented (D7)
         here = f"{path}/{child.tag}"
-        if spec.shape == "array" and len(child) and not any(str(g.tag) in spec.children for g in child):
-            yield here
-        elif spec.shape == "map":
+        yield child, spec, here
+        if spec.shape == "map":
             items = xsd.model(xmlcodec.XSD, spec.items) if spec.items else spec
             for value in child:
-                yield from _wrapped_arrays(value, items, f"{here}/{value.tag}")
-        else:
-            yield from _wrapped_arrays(child, spec, here)
+                yield value, items, f"{here}/{value.tag}"
+                yield from walk(value, items, f"{here}/{value.tag}")
+        elif spec.kind == "object":
+            yield from walk(child, spec, here)
+
+
+def _wrapped_arrays(root: Element) -> Iterator[str]:
+    """Array items wrapped in an extra element (<top><item>...</item></top>) instead of repeated."""
+    for el, spec, path in walk(root, xsd.model(xmlcodec.XSD), "/xml"):
+        if spec.shape == "array" and len(el) and not any(str(g.tag) in spec.children for g in el):
+            yield path
 
 
 @check("X2", stage=1, applies=is_xml_answer)
@@ -105,7 +112,7 @@ def xml_arrays_are_repeated_elements(ex: Exchange, target: Target) -> Iterator[F
     root = root_of(ex)
     if root is None or root.tag != "xml":
         return
-    for path in _wrapped_arrays(root, xsd.model(xmlcodec.XSD), "/xml"):
+    for path in _wrapped_arrays(root):
         yield fail(ex, "X2", "xml_arrays_are_repeated_elements", "Array items are wrapped, not repeated",
                    "X2: an array is repeated sibling elements named after the field", path=path,
                    expected="<top>…</top><top>…</top>")
@@ -117,21 +124,11 @@ def xml_arrays_are_repeated_elements(ex: Exchange, target: Target) -> Iterator[F
                        received=text, path=path)
 
 
-def _null_literals(el: Element, f: Field, path: str) -> Iterator[tuple[str, str]]:
-    for child in el:
-        spec = f.children.get(str(child.tag))
-        if spec is None:
-            continue
-        here = f"{path}/{child.tag}"
-        text = (child.text or "").strip()
-        if spec.shape in ("nullable", "array") and len(child) == 0 and text.lower() in NULL_WORDS:
-            yield here, text
-        elif spec.shape == "map":
-            items = xsd.model(xmlcodec.XSD, spec.items) if spec.items else spec
-            for value in child:
-                yield from _null_literals(value, items, f"{here}/{value.tag}")
-        elif spec.kind == "object":
-            yield from _null_literals(child, spec, here)
+def _null_literals(root: Element) -> Iterator[tuple[str, str]]:
+    for el, spec, path in walk(root, xsd.model(xmlcodec.XSD), "/xml"):
+        text = (el.text or "").strip()
+        if spec.shape in ("nullable", "array") and len(el) == 0 and text.lower() in NULL_WORDS:
+            yield path, text
 
 
 @check("X3", stage=1, applies=is_xml_answer)
@@ -140,7 +137,7 @@ def xml_null_is_empty_or_absent(ex: Exchange, target: Target) -> Iterator[Failur
     root = root_of(ex)
     if root is None or root.tag != "xml":
         return
-    for path, text in _null_literals(root, xsd.model(xmlcodec.XSD), "/xml"):
+    for path, text in _null_literals(root):
         yield fail(ex, "X3", "xml_null_is_empty_or_absent", "A null is written as text", "X3: <sum/> or no <sum>",
                    received=text, expected="an empty or absent element", path=path)
 

@@ -10,12 +10,16 @@ from ..session import Session
 from .registry import scenario
 
 
+def _expect_each(s: Session, strategy: Any, salt: int) -> None:
+    """Send every drawn (call, expectation) and check it."""
+    def body(example: Any) -> None:
+        s.expect(example[0], example[1])
+    s.for_all(strategy, body, salt=salt)
+
+
 @scenario("M2", "generated valid requests succeed")
 def valid_requests(s: Session) -> None:
-    def body(example: Any) -> None:
-        call, expect = example
-        s.expect(call, expect)
-    s.for_all(strategies.valid_calls(s.target), body, salt=1)
+    _expect_each(s, strategies.valid_calls(s.target), 1)
 
 
 @scenario("R4", "generated incorrect requests get 400")
@@ -32,10 +36,7 @@ def invalid_requests(s: Session) -> None:
 
 @scenario("R5", "generated unknown identities find nothing")
 def unknown_identities(s: Session) -> None:
-    def body(example: Any) -> None:
-        call, expect = example
-        s.expect(call, expect)
-    s.for_all(strategies.unknown_calls(s.target), body, salt=3)
+    _expect_each(s, strategies.unknown_calls(s.target), 3)
 
 
 @scenario("I1", "generated requests repeated give the same answer")
