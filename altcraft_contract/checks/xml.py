@@ -158,10 +158,12 @@ def xml_property_names_are_elements(ex: Exchange, target: Target) -> Iterator[Fa
 
 @check("X6", applies=lambda ex: ex.expect.clause == "X6")
 def xml_entities_not_resolved(ex: Exchange, target: Target) -> Iterator[Failure]:
-    """A request declaring DTDs or entities is refused or answered unexpanded, quickly, without file text."""
-    if X6_MARKER in (ex.text or ""):
+    """A request declaring DTDs or entities is refused or answered unexpanded, without file text."""
+    if X6_MARKER in (ex.text or "") or "root:x:0:0" in (ex.text or ""):
         yield fail(ex, "X6", "xml_entities_not_resolved", "The answer contains a local file's text",
                    "an external entity was resolved", received=X6_MARKER)
-    if ex.elapsed > X6_BOUND_SECONDS:
-        yield fail(ex, "X6", "xml_entities_not_resolved", "An entity document took too long",
-                   "entity expansion is not bounded", received=f"{ex.elapsed:.2f} s", expected=f"< {X6_BOUND_SECONDS} s")
+
+
+def x6_time_bound(plain_seconds: float) -> float:
+    """How long an entity probe may take: the bound, or ten plain round trips on a slow target."""
+    return max(X6_BOUND_SECONDS, 10 * plain_seconds)

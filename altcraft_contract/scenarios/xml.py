@@ -9,7 +9,8 @@ from typing import Any
 from .. import strategies
 from ..calls import Auth, Call, Expect
 from ..checks.parity import json_and_xml_agree
-from ..checks.xml import X6_MARKER
+from ..checks.xml import X6_MARKER, x6_time_bound
+from ..failures import ExchangeRecord, Failure
 from ..session import Session
 from ..strategies import base_fields, format_combinations
 from .positive import by_id
@@ -55,9 +56,17 @@ def _entity_bodies(target_pid: str) -> list[tuple[str, bytes]]:
 for _i, _title in enumerate(("an internal entity", "an external entity naming a local file",
                              "a bounded entity expansion")):
     def _run(s: Session, i: int = _i, title: str = _title) -> None:
+        # A plain request first: the time bound is relative to this target's own round trip.
+        plain = s.expect(by_id(s, s.target.profiles[0]).variant(answer_format="xml"),
+                         Expect.success("X6", s.target.profiles[0].profile_id))
         raw = _entity_bodies(s.target.profiles[0].profile_id)[i][1]
         call = Call(fields=(), raw_body=raw, body_format="xml", auth=Auth.HEADER, answer_format="xml")
-        s.expect(call, Expect.error("X6", None, reason=f"{title}: refused, or answered without expanding it"))
+        probe = s.expect(call, Expect.error("X6", None, reason=f"{title}: refused, or answered without expanding it"))
+        bound = x6_time_bound(plain.elapsed)
+        if probe.elapsed > bound:
+            s.enforce([Failure("X6", "xml_entities_not_resolved", "An entity document took too long",
+                               "entity expansion is not bounded", received=f"{probe.elapsed:.2f} s",
+                               expected=f"< {bound:.2f} s", exchanges=(ExchangeRecord.of(probe),))])
     add(Scenario("X6", _title, _run))
 
 
