@@ -106,8 +106,11 @@ def _fast(name: str) -> Any:
 
 def violations(name: str, instance: Any, default_clause: str) -> Iterator[Violation]:
     """Every violation of schema ``name`` by ``instance``, deepest first, each with its clause."""
-    if _fast(name).is_valid(instance):
-        return  # most answers are valid: only a violation needs the slower, explaining validator
+    try:
+        if _fast(name).is_valid(instance):
+            return  # most answers are valid: only a violation needs the slower, explaining validator
+    except (ValueError, TypeError, OverflowError):
+        pass  # a value the Rust validator cannot take: the Python one decides
     errors = sorted(validator(name).iter_errors(instance), key=lambda e: -len(e.path))
     for err in errors:
         yield Violation(_clause_of(err, default_clause), json_path(err.absolute_path), err.message, err.instance)
