@@ -128,9 +128,6 @@ def parse_answer(ex: Exchange) -> None:
         ex.parse_error = f"body is not {ex.call.answer.upper()}: {exc}"
 
 
-Hook = Callable[[Exchange], None]
-
-
 class Client:
     """Sends Calls to one target over an httpx client (loopback, in-process or remote)."""
 
@@ -147,7 +144,6 @@ class Client:
         self.waited_429 = 0.0
         self.before_send = before_send
         self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport)
-        self.hooks: list[Hook] = []
         self.last: Exchange | None = None
 
     def close(self) -> None:
@@ -189,8 +185,6 @@ class Client:
         ex.response_headers = {k.lower(): v for k, v in resp.headers.items()}
         ex.body = resp.content
         parse_answer(ex)
-        for hook in self.hooks:
-            hook(ex)
         self.last = ex
         return ex
 

@@ -29,6 +29,7 @@ OUTCOMES_KEY = pytest.StashKey[list[Outcome]]()
 RECORDS_KEY = pytest.StashKey[list[dict[str, Any]]]()
 BASELINES_KEY = pytest.StashKey[list[dict[str, Any]]]()
 DOC_KEY = pytest.StashKey[dict[str, Any]]()
+EXTERNAL_KEY = pytest.StashKey[list[dict[str, Any]]]()
 BEHAVIOUR_CHANGED = 10  # exit status of --compare-baseline when the target's behaviour changed
 
 
@@ -62,6 +63,7 @@ def _runs_contract_tests(config: pytest.Config) -> bool:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "clause(id): the contract clause a scenario exercises")
     config.stash[OUTCOMES_KEY], config.stash[RECORDS_KEY], config.stash[BASELINES_KEY] = [], [], []
+    config.stash[EXTERNAL_KEY] = []
     if config.getoption("hypothesis_profile", None) is None:
         settings.load_profile("default")  # our "default", registered in profiles.py
     if _runs_contract_tests(config) and not config.option.xmlpath and not _is_worker(config):
@@ -162,6 +164,20 @@ def run_in_pytest(scenario: Scenario, request: pytest.FixtureRequest) -> None:
         pytest.xfail(f"waived: {out.reason}")
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Items that drive their own tool (schemathesis) enter the results too, as outcomes."""
+    report = yield
+    run = item.config.stash.get(RUN_KEY, None)
+    if run is not None and call.when == "call" and "contract_run" in getattr(item, "fixturenames", ()):
+        clause = next((m.args[0] for m in item.iter_markers("clause")), "R6")
+        # The tool's own message (schemathesis masks tokens in it), not the traceback around it.
+        text = str(call.excinfo.value) if call.excinfo is not None else ""
+        item.config.stash[EXTERNAL_KEY].append(results.external_outcome(
+            item.nodeid.split("::")[-1], clause, report.outcome, text, call.duration))
+    return report
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:  # the clause on every JUnit test case
         for mark in item.iter_markers("clause"):
@@ -174,7 +190,9 @@ def _local_results(config: pytest.Config) -> None:
     if run is None:
         return
     started = config.stash.get(DOC_KEY, {}).get("started", time.time())
-    config.stash[RECORDS_KEY].append(results.record(run, config.stash[OUTCOMES_KEY], started))
+    rec = results.record(run, config.stash[OUTCOMES_KEY], started)
+    rec["outcomes"] += config.stash[EXTERNAL_KEY]
+    config.stash[RECORDS_KEY].append(rec)
     worker = getattr(config, "workerinput", {})
     wants_baseline = config.getoption("--record-baseline") or config.getoption("--compare-baseline")
     if wants_baseline and worker.get("workerid", "gw0") == "gw0" and not run.session.unreachable:

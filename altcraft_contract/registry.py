@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from . import clauses
@@ -61,10 +62,12 @@ def relational(clause: str) -> Callable[[Callable[..., Any]], Callable[..., Any]
     return deco
 
 
-def per_exchange() -> list[Check]:
+@cache
+def per_exchange() -> tuple[Check, ...]:
+    """The per-exchange checks in stage order (the registry is complete once checks is imported)."""
     from . import checks  # noqa: F401  (registers the checks)
 
-    return sorted((c for c in REGISTRY.values() if c.func is not None), key=lambda c: c.stage)
+    return tuple(sorted((c for c in REGISTRY.values() if c.func is not None), key=lambda c: c.stage))
 
 
 def run_checks(ex: Exchange, target: Target) -> tuple[list[Failure], list[Check]]:

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import html_report, results
+from . import html_report
 
 if TYPE_CHECKING:
     from .runner import Outcome
@@ -56,5 +56,3 @@ def write_all(doc: dict[str, Any], directory: str) -> list[str]:
     written.append(str(html))
     return written
 
-
-__all__ = ["failure_text", "results", "summary_lines", "write_all"]
