@@ -28,6 +28,8 @@ def summary_lines(doc: dict[str, Any]) -> list[str]:
         extra = f" - waived: {row['waiver']}" if row["waiver"] else ""
         extra += f" - {'; '.join(row['not_run_reasons'])}" if row["result"] == "not run" else ""
         lines.append(f"  {row['clause']:<8} {row['result']:<12} {row['title']}{extra}")
+    if doc["target"].get("ignored_keys"):
+        lines.append("target file keys the suite does not use: " + ", ".join(doc["target"]["ignored_keys"]))
     if doc["undocumented_fields"]:
         lines.append("undocumented fields seen (D7, not failures): " + ", ".join(doc["undocumented_fields"]))
     changes = doc.get("behaviour_changes")

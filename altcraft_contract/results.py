@@ -48,7 +48,7 @@ def record(run: Run, outcomes: list[Outcome], started: float) -> dict[str, Any]:
         "suite_version": __version__,
         "target": {"base_url": t.base_url, "source": t.source, "api_version": t.api_version,
                    "error_http_status": t.error_http_status, "fault": run.fault, "variant": run.variant,
-                   "waivers": dict(t.waivers)},
+                   "waivers": dict(t.waivers), "ignored_keys": list(t.ignored_keys)},
         "hypothesis": {"profile": s.hypothesis_profile, "seed": s.seed},
         "requests": s.client.sent,
         "started": started,

@@ -68,6 +68,7 @@ class Target:
     timeout: float = 10.0
     request_budget: int | None = None
     source: str = "embedded"
+    ignored_keys: tuple[str, ...] = ()  # keys the suite does not know and that are no typo of its own
 
     def with_overrides(self, base_url: str | None, api_version: str | None) -> Target:
         out = self
@@ -88,12 +89,16 @@ def _check_choice(key: str, value: str, allowed: tuple[str, ...], where: str) ->
                                 f"set {key} to one of them")
 
 
-def _check_table(table: Mapping[str, Any], known: dict[str, Any], name: str, where: str) -> None:
+def _check_table(table: Mapping[str, Any], known: dict[str, Any], name: str, where: str,
+                 ignored: list[str] | None = None) -> None:
     for key, value in table.items():
         if key not in known:
             close = difflib.get_close_matches(key, list(known), n=1)
-            hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
-            raise TargetFileInvalid(f"{where}: unknown key {key!r} in [{name}]", hint)
+            if close or ignored is None:
+                hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
+                raise TargetFileInvalid(f"{where}: unknown key {key!r} in [{name}]", hint)
+            ignored.append(f"[{name}] {key}")  # not a typo of ours: another tool's key, kept and listed
+            continue
         if not isinstance(value, known[key]) or isinstance(value, bool):
             raise TargetFileInvalid(f"{where}: [{name}] {key} has the wrong type ({type(value).__name__})",
                                     "see targets/example.toml for each key's type")
@@ -108,13 +113,16 @@ def _require(table: Mapping[str, Any], key: str, name: str, where: str) -> Any:
 
 def parse_target(doc: Mapping[str, Any], where: str) -> Target:
     """Build a Target from a parsed TOML document; every problem is a one-line TargetFileInvalid."""
+    ignored: list[str] = []
     for section in doc:
         if section not in ("target", "data", "waivers"):
-            raise TargetFileInvalid(f"{where}: unknown table [{section}]", "use [target], [data] and [waivers]")
+            if difflib.get_close_matches(section, ["target", "data", "waivers"], n=1):
+                raise TargetFileInvalid(f"{where}: unknown table [{section}]", "use [target], [data] and [waivers]")
+            ignored.append(f"[{section}]")
     tgt = doc.get("target", {})
     data = doc.get("data", {})
-    _check_table(tgt, _TARGET_KEYS, "target", where)
-    _check_table(data, _DATA_KEYS, "data", where)
+    _check_table(tgt, _TARGET_KEYS, "target", where, ignored)
+    _check_table(data, _DATA_KEYS, "data", where, ignored)
     base_url = str(_require(tgt, "base_url", "target", where)).rstrip("/")
     if not base_url.startswith(("http://", "https://")):
         raise TargetFileInvalid(f"{where}: base_url {base_url!r} is not an http(s) URL",
@@ -125,12 +133,12 @@ def parse_target(doc: Mapping[str, Any], where: str) -> Target:
     _check_choice("error_http_status", status, ("200", "mirror", "any"), where)
     profiles = []
     for i, raw in enumerate(data.get("profiles", [])):
-        _check_table(raw, _PROFILE_KEYS, f"data.profiles #{i + 1}", where)
+        _check_table(raw, _PROFILE_KEYS, f"data.profiles #{i + 1}", where, ignored)
         pid = _require(raw, "profile_id", f"data.profiles #{i + 1}", where)
         if not schemas.profile_id_pattern().fullmatch(pid):
             raise TargetFileInvalid(f"{where}: profile_id {pid!r} is not 24 lowercase hex digits",
                                     "copy the id exactly as the platform shows it")
-        profiles.append(Profile(**raw))
+        profiles.append(Profile(**{k: v for k, v in raw.items() if k in _PROFILE_KEYS}))
     if not profiles:
         raise TargetFileInvalid(f"{where}: [data] names no profiles",
                                 "add at least one [[data.profiles]] table with a profile_id")
@@ -159,6 +167,7 @@ def parse_target(doc: Mapping[str, Any], where: str) -> Target:
         timeout=float(tgt.get("timeout", 10.0)),
         request_budget=tgt.get("request_budget"),
         source=where,
+        ignored_keys=tuple(ignored),
     )
 
 

@@ -66,6 +66,8 @@ def test_result_filter_hides_and_shows_rows(page) -> None:  # type: ignore[no-un
     page.click("button[data-filter=failed]")
     assert not page.locator("#clause-T1").is_visible()
     assert page.locator("#clause-D2").is_visible()
+    assert not page.locator("tr.family[data-family=Transport]").is_visible()  # no empty family headers
+    assert page.locator('tr.family[data-family="Data on success"]').is_visible()
     page.click("button[data-filter=passed]")
     assert page.locator("#clause-T1").is_visible() and not page.locator("#clause-D2").is_visible()
     page.click("button[data-filter=all]")

@@ -50,6 +50,14 @@ def test_invalid_files_say_what_to_fix(tmp_path: Path, text: str, words: str) ->
     assert words in str(err.value) and "\n" not in str(err.value) and err.value.exit_status == 65
 
 
+def test_extra_keys_that_are_no_typo_are_kept_and_listed(tmp_path: Path) -> None:
+    text = MINIMAL.replace('token_env = "TOK"', 'token_env = "TOK"\ndescription = "staging EU"') \
+        + 'note = "seeded by hand"\n[meta]\nowner = "qa"\n'
+    t = load_target(write(tmp_path, text))
+    assert t.ignored_keys == ("[meta]", "[target] description", "[data.profiles #1] note")
+    assert t.profiles[0].profile_id == "5c910f6bc484d023b1309bee"
+
+
 def test_token_comes_only_from_the_named_variable(tmp_path: Path) -> None:
     t = load_target(write(tmp_path, MINIMAL))
     assert resolve_token(t, {"TOK": "secret"}) == "secret"

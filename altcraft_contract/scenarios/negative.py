@@ -75,12 +75,15 @@ def unparsable(s: Session) -> None:
 # R5: well-formed requests that find nothing.
 def _unknown_profile(target: Target) -> list[dict[str, Any]]:
     rel = target.rel_id
-    return [
+    rows: list[dict[str, Any]] = [
         {"rel_id": rel, "matching": "profile_id", "profile_id": "0" * 24},
         {"rel_id": rel, "matching": "email", "email": "nobody@unknown.example.invalid"},
         {"rel_id": rel, "matching": "phone", "phone": "+70000000000"},
-        {"rel_id": rel, "matching": "custom", "field_name": "CRM_ID", "field_value": "no-such-value-0"},
     ]
+    field = next((p.field_name for p in target.profiles if p.field_name), None)
+    if field:  # a field the target has, with a value no profile holds
+        rows.append({"rel_id": rel, "matching": "custom", "field_name": field, "field_value": "no-such-value-0"})
+    return rows
 
 
 @scenario("R5", "an unknown profile in each matching mode")
