@@ -119,12 +119,14 @@ def _invalid(draw: st.DrawFn, target: Target) -> tuple[dict[str, Any], Invalid]:
     if kind == "matching unknown":
         fields["matching"] = draw(st.one_of(
             st.sampled_from(["EMAIL", "email_sub", "push_sub", "email_phone", "", "Profile_ID"]),
-            st.text(string.ascii_lowercase + "_", min_size=1, max_size=12)).filter(lambda m: m not in modes))
+            st.text(string.ascii_lowercase + "_", min_size=1, max_size=12),
+            _NON_STRINGS).filter(lambda m: m not in modes))
         # Every identifier the target knows stays, so a fallback to any mode would find a profile.
         first = target.profiles[0]
         fields.update({k: v for k, v in (("email", first.email), ("phone", first.phone)) if v is not None})
-        return fields, Invalid(kind, "$.matching", f"matching = {fields['matching']!r}",
-                               xml_expressible=bool(fields["matching"].strip()))
+        matching = fields["matching"]
+        return fields, Invalid(kind, "$.matching", f"matching = {matching!r}",
+                               xml_expressible=isinstance(matching, str) and bool(matching.strip()))
     mode = draw(st.sampled_from(modes))
     ident = dict.fromkeys(schemas.identifiers_by_mode()[mode], "x")
     fields = {"rel_id": target.rel_id, "matching": mode, **ident}

@@ -1,0 +1,218 @@
+"""An independent implementation of the get_counter contract, written from CONTRACT.md alone.
+
+It shares no code with the reference endpoint and makes other free choices: hand-written
+validation, ``format`` in the query wins over the body, 401 for a bad token, HTTP 400 for 400s but
+200 for other errors (allowed under "any"), sorted JSON keys with indentation and ``20.0`` for
+numbers, XML with a declaration, alphabetical elements and absent nulls, ties in ``top`` ordered
+by profile id descending, and an undocumented ``generated_at`` that changes on every answer.
+``broken`` names one deliberate defect, to show the suite notices an independent implementation's
+mistakes too.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+from xml.sax.saxutils import escape
+
+import xxhash
+
+TOKEN = "independent-token"
+MODES = {"email": ("email",), "email_profile": ("email",), "phone": ("phone",), "profile_id": ("profile_id",),
+         "custom": ("field_name", "field_value")}
+PEOPLE = [
+    {"id": "aaaaaaaaaaaaaaaaaaaaaa01", "email": "ann@shop.test", "phone": "+15550000001", "CARD": 77,
+     "subs": [(5, "ann@shop.test", "+15550000001"), (6, "ann.news@shop.test", None)]},
+    {"id": "aaaaaaaaaaaaaaaaaaaaaa02", "email": "bob@shop.test", "phone": None, "CARD": "B-2", "subs": []},
+]
+LINKS = {  # rel 9: B profile -> {property: value}
+    "aaaaaaaaaaaaaaaaaaaaaa01": [("bbbbbbbbbbbbbbbbbbbbbb01", {"Gift": 10, "Visits": 1}),
+                                 ("bbbbbbbbbbbbbbbbbbbbbb02", {"Gift": 10, "Visits": 2.5}),
+                                 ("bbbbbbbbbbbbbbbbbbbbbb03", {"Gift": 4, "Fan": True})],
+}
+KINDS = {"Gift": "top", "Visits": "sum", "Fan": "none"}
+
+TARGET = """[target]
+base_url = "{base_url}"
+token_env = "INDEPENDENT_TOKEN"
+api_version = "v74"
+error_http_status = "any"
+
+[data]
+rel_id = 9
+unknown_rel_id = 12345
+unknown_resource_id = 99
+
+[[data.profiles]]
+profile_id = "aaaaaaaaaaaaaaaaaaaaaa01"
+email = "ann@shop.test"
+phone = "+15550000001"
+resource_id = 5
+field_name = "CARD"
+field_value = 77
+subscription_email = "ann.news@shop.test"
+
+[[data.profiles]]
+profile_id = "aaaaaaaaaaaaaaaaaaaaaa02"
+email = "bob@shop.test"
+field_name = "CARD"
+field_value = "B-2"
+"""
+
+
+broken_matching_guard = [False]  # set by make_app("matching_crash"): the guard is gone
+
+
+class Fail(Exception):
+    def __init__(self, code: int, text: str) -> None:
+        super().__init__(text)
+        self.code, self.text = code, text
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _validate(f: dict[str, Any]) -> str:
+    if "rel_id" not in f or not _is_int(f["rel_id"]):
+        raise Fail(400, "rel_id must be an integer")
+    for name in ("email", "phone", "profile_id", "field_name"):
+        if name in f and not isinstance(f[name], str):
+            raise Fail(400, f"{name} must be a string")
+    if "resource_id" in f and not _is_int(f["resource_id"]):
+        raise Fail(400, "resource_id must be an integer")
+    if "field_value" in f and not (_is_int(f["field_value"]) or isinstance(f["field_value"], str)):
+        raise Fail(400, "field_value must be an integer or a string")
+    mode = f.get("matching")
+    if mode is None and "matching" not in f:
+        mode = "email" if "email" in f else "profile_id"
+    if broken_matching_guard[0] is False and not isinstance(mode, str):
+        raise Fail(400, "matching must be a string")
+    if mode not in MODES:
+        raise Fail(400, "unknown matching")
+    for need in MODES[mode]:
+        if f.get(need) in (None, ""):
+            raise Fail(400, f"{need} is required")
+    return str(mode)
+
+
+def _find(f: dict[str, Any], mode: str) -> dict[str, Any]:
+    res = f.get("resource_id")
+    for p in PEOPLE:
+        subs = [s for s in p["subs"] if res is None or s[0] == res]
+        if mode in ("email", "phone"):
+            idx = 1 if mode == "email" else 2
+            own = res is None and p[mode] == f[mode]
+            if own or any(s[idx] == f[mode] for s in subs):
+                return p
+        elif (mode == "email_profile" and p["email"] == f["email"]) or (mode == "profile_id" and p["id"] == f["profile_id"]) or (mode == "custom" and f["field_name"] == "CARD" and str(p["CARD"]) == str(f["field_value"])):
+            return p
+    raise Fail(404, "no such profile")
+
+
+def _data(p: dict[str, Any], broken: str) -> dict[str, Any]:
+    links = LINKS.get(p["id"], [])
+    props: dict[str, Any] = {}
+    for name, kind in KINDS.items():
+        having = [(b, vals[name]) for b, vals in links if name in vals]
+        if not having:
+            continue
+        top = None
+        if kind == "top":
+            ranked = sorted(having, key=lambda bv: (bv[1], bv[0]), reverse=True)  # ties: id descending
+            top = [{"profile_id": b, "value": float(v)} for b, v in ranked]
+            if broken == "top_unsorted":
+                top.reverse()
+        total = sum(v for _, v in having) if kind == "sum" else None
+        props[name] = {"top": top, "sum": float(total) if total is not None else None, "total": len(having)}
+    xxh = xxhash.xxh64_hexdigest(p["id"].encode())
+    if broken == "xxh_of_email":
+        xxh = xxhash.xxh64_hexdigest(p["email"].encode())
+    return {"profile_id": p["id"], "profile_xxh": xxh, "total": len(links), "props": props,
+            "generated_at": time.time()}
+
+
+def _xml(name: str, v: Any) -> str:
+    if v is None:
+        return ""  # X3: a null is an absent element
+    if isinstance(v, dict):
+        inner = "".join(_xml(k, v[k]) for k in sorted(v))
+        return f"<{name}>{inner}</{name}>" if inner else f"<{name}/>"
+    if isinstance(v, list):
+        return "".join(_xml(name, i) for i in v) or f"<{name}/>"
+    if isinstance(v, bool):
+        v = "true" if v else "false"
+    return f"<{name}>{escape(str(v))}</{name}>"
+
+
+def _parse_xml_body(raw: bytes) -> dict[str, Any]:
+    if b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
+        raise Fail(400, "DTDs are not accepted")
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.fromstring(raw)
+    except ET.ParseError:
+        raise Fail(400, "bad XML") from None
+    if root.tag != "xml":
+        raise Fail(400, "root must be <xml>")
+    out: dict[str, Any] = {}
+    for el in root:
+        text = (el.text or "").strip()
+        if (el.tag in ("rel_id", "resource_id") and text.lstrip("-").isdigit()) or (el.tag == "field_value" and text.isdigit()):
+            out[el.tag] = int(text)
+        else:
+            out[el.tag] = text or None
+    return out
+
+
+def make_app(broken: str = "") -> Any:
+    broken_matching_guard[0] = broken == "matching_crash"
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        query = dict(kv.split("=", 1) for kv in environ.get("QUERY_STRING", "").split("&") if "=" in kv)
+        fmt = query.get("format")
+        try:
+            size = int(environ.get("CONTENT_LENGTH") or 0)
+            raw = environ["wsgi.input"].read(size) if size else b""
+            if environ["REQUEST_METHOD"] != "POST":
+                raise Fail(400, "POST only")
+            ctype = environ.get("CONTENT_TYPE", "").split(";")[0].strip()
+            if ctype == "application/json":
+                try:
+                    fields = json.loads(raw.decode("utf-8"))
+                except (ValueError, RecursionError):
+                    raise Fail(400, "bad JSON") from None
+                if not isinstance(fields, dict):
+                    raise Fail(400, "body must be an object")
+            elif ctype in ("application/xml", "text/xml"):
+                fields = _parse_xml_body(raw)
+            else:
+                raise Fail(400, "unsupported Content-Type")
+            fmt = fmt or fields.pop("format", None)  # the query wins over the body (left free)
+            fields.pop("format", None)
+            auth = environ.get("HTTP_AUTHORIZATION", "")
+            token = fields.pop("token", None) or (auth[7:] if auth.startswith("Bearer ") else None)
+            if not token:
+                raise Fail(401, "token required")
+            if token != TOKEN and broken != "any_token":
+                raise Fail(401, "token not valid")
+            mode = _validate(fields)
+            if fields["rel_id"] != 9:
+                raise Fail(422, "no such relation")
+            env: dict[str, Any] = {"error": 0, "error_text": "Successful operation",
+                                   "data": _data(_find(fields, mode), broken)}
+        except Fail as f:
+            env = {"error": f.code, "error_text": f.text}
+        status = "400 Bad Request" if env["error"] == 400 else ("422 Unprocessable" if env["error"] == 422 else "200 OK")
+        if fmt == "xml":
+            body = ('<?xml version="1.0" encoding="UTF-8"?>\n' + _xml("xml", env)).encode()
+            ctype = "application/xml; charset=UTF-8"
+        else:
+            body = json.dumps(env, sort_keys=True, indent=4).encode()
+            ctype = "application/json; charset=UTF-8"
+        start_response(status, [("Content-Type", ctype), ("Content-Length", str(len(body)))])
+        return [body]
+
+    return app
