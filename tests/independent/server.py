@@ -97,16 +97,22 @@ def _validate(f: dict[str, Any]) -> str:
     return str(mode)
 
 
-def _find(f: dict[str, Any], mode: str) -> dict[str, Any]:
+def _matches(p: dict[str, Any], f: dict[str, Any], mode: str) -> bool:
     res = f.get("resource_id")
-    for p in PEOPLE:
+    if mode in ("email", "phone"):
+        idx = 1 if mode == "email" else 2
         subs = [s for s in p["subs"] if res is None or s[0] == res]
-        if mode in ("email", "phone"):
-            idx = 1 if mode == "email" else 2
-            own = res is None and p[mode] == f[mode]
-            if own or any(s[idx] == f[mode] for s in subs):
-                return p
-        elif (mode == "email_profile" and p["email"] == f["email"]) or (mode == "profile_id" and p["id"] == f["profile_id"]) or (mode == "custom" and f["field_name"] == "CARD" and str(p["CARD"]) == str(f["field_value"])):
+        return (res is None and p[mode] == f[mode]) or any(s[idx] == f[mode] for s in subs)
+    if mode == "email_profile":
+        return bool(p["email"] == f["email"])
+    if mode == "profile_id":
+        return bool(p["id"] == f["profile_id"])
+    return f["field_name"] == "CARD" and str(p["CARD"]) == str(f["field_value"])
+
+
+def _find(f: dict[str, Any], mode: str) -> dict[str, Any]:
+    for p in PEOPLE:
+        if _matches(p, f, mode):
             return p
     raise Fail(404, "no such profile")
 
