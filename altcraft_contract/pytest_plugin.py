@@ -195,7 +195,10 @@ def _local_results(config: pytest.Config) -> None:
     config.stash[RECORDS_KEY].append(rec)
     worker = getattr(config, "workerinput", {})
     wants_baseline = config.getoption("--record-baseline") or config.getoption("--compare-baseline")
-    if wants_baseline and worker.get("workerid", "gw0") == "gw0" and not run.session.unreachable:
+    # One process probes: worker gw0 under xdist (its controller only merges), else the only one.
+    controller_of_workers = not worker and bool(config.getoption("numprocesses", None))
+    if wants_baseline and worker.get("workerid", "gw0") == "gw0" and not controller_of_workers \
+            and not run.session.unreachable:
         config.stash[BASELINES_KEY].append(baseline.record(run.session))
 
 

@@ -33,6 +33,7 @@ class RateLimiter:
                 fh.seek(0)
                 fh.truncate()
                 fh.write(repr(slot + self.interval))
+                fh.flush()  # the next holder must read this slot, not a truncated file
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
         delay = slot - now

@@ -41,3 +41,19 @@ def test_a_changed_error_code_is_a_behaviour_change(tmp_path: Path) -> None:
     changes = json.loads((tmp_path / "results.json").read_text())["behaviour_changes"]["changes"]
     assert cmp.returncode == BEHAVIOUR_CHANGED
     assert ("error code changed", 404, 1001) in {(c["kind"], c["before"], c["after"]) for c in changes}
+
+
+def test_baselines_under_xdist_against_a_target_file(tmp_path: Path) -> None:
+    from altcraft_contract.reference import server
+
+    token = "xdist-baseline-token"
+    with server.LoopbackServer(server.make_app(tokens=frozenset({token}))) as srv:
+        target = tmp_path / "t.toml"
+        target.write_text(server.target_toml(server.target_for(srv.base_url, "v74")), encoding="utf-8")
+        base = tmp_path / "baseline.json"
+        common = ["--target", str(target), "--reports-dir", str(tmp_path), "-n", "2", *ONE_TEST]
+        env = {"ALTCRAFT_API_TOKEN": token}
+        assert run_suite("--record-baseline", str(base), *common, env=env).returncode == 0
+        cmp = run_suite("--compare-baseline", str(base), *common, env=env)
+    assert cmp.returncode == 0, cmp.stdout[-2000:]
+    assert json.loads((tmp_path / "results.json").read_text())["behaviour_changes"]["changes"] == []
