@@ -146,6 +146,7 @@ def xxh_pattern() -> re.Pattern[str]:
     return re.compile(all_schemas()["data-v72.schema.json"]["properties"]["profile_xxh"]["pattern"])
 
 
+@cache
 def documented_fields(api_version: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """Field names the contract documents: data level, property level, top-item level (D7)."""
     data = all_schemas()[f"data-{api_version}.schema.json"]["properties"]
