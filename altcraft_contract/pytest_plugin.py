@@ -65,7 +65,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[OUTCOMES_KEY], config.stash[RECORDS_KEY], config.stash[BASELINES_KEY] = [], [], []
     config.stash[EXTERNAL_KEY] = []
     if config.getoption("hypothesis_profile", None) is None:
-        settings.load_profile("default")  # our "default", registered in profiles.py
+        settings.load_profile("default")  # ours, not Hypothesis' automatic "ci" (see profiles.resolve)
     if _runs_contract_tests(config) and not config.option.xmlpath and not _is_worker(config):
         config.option.xmlpath = str(Path(config.getoption("--reports-dir")) / "junit.xml")
     _build_early(config)
@@ -87,7 +87,7 @@ def _build(config: pytest.Config) -> None:
             target_path=config.getoption("--target"), base_url=config.getoption("--base-url"),
             api_version=config.getoption("--api-version"), transport=config.getoption("--transport"),
             fault=config.getoption("--fault"), variant=config.getoption("--reference-variant"),
-            hypothesis_profile=settings.get_current_profile_name(),
+            hypothesis_profile=profiles.resolve(config.getoption("hypothesis_profile", None)),
             seed=int(seed) if seed is not None else _shared_seed(config),
             max_rps=config.getoption("--max-rps"), timeout=config.getoption("--request-timeout"),
             request_budget=config.getoption("--request-budget"),
@@ -124,6 +124,10 @@ def _build_early(config: pytest.Config) -> None:
     if variant not in variants.VARIANTS:
         pytest.exit(f"altcraft-contract: unknown --reference-variant {variant!r}; use one of "
                     f"{', '.join(variants.VARIANTS)}", returncode=65)
+    try:  # before Hypothesis' own plugin, which would end with an INTERNALERROR traceback
+        profiles.resolve(config.getoption("hypothesis_profile", None))
+    except SuiteInputError as err:
+        pytest.exit(f"altcraft-contract: {err}", returncode=err.exit_status)
     compare = config.getoption("--compare-baseline")
     if compare and not Path(compare).is_file():
         pytest.exit(f"altcraft-contract: baseline {compare!r} does not exist; record one first with "

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from hypothesis import given, seed, settings
+from hypothesis import given, seed
 from hypothesis.strategies import SearchStrategy
 
 from . import profiles, schemas
@@ -60,7 +60,6 @@ def facet(call: Call) -> tuple[str, str]:
 
 class Session:
     def __init__(self, target: Target, client: Client, *, hypothesis_profile: str = "quick", seed: int = 0) -> None:
-        assert hypothesis_profile in profiles.PROFILES, hypothesis_profile
         self.target = target
         self.client = client
         self.hypothesis_profile = hypothesis_profile
@@ -131,7 +130,7 @@ class Session:
         stopped: list[Exception] = []
 
         @seed(self.seed + salt)
-        @settings(settings.get_profile(self.hypothesis_profile))
+        @profiles.settings_for(self.hypothesis_profile)
         @given(strategy)
         def prop(example: Any) -> None:
             if stopped:
