@@ -6,6 +6,7 @@ record to the controller, which merges them and writes the reports once.
 
 from __future__ import annotations
 
+import gc
 import json
 import secrets
 import time
@@ -140,6 +141,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if any({"contract_session", "contract_run"} & set(getattr(i, "fixturenames", ())) for i in session.items):
         _build(session.config)
         session.config.stash.setdefault(DOC_KEY, {})["started"] = time.time()
+        # Everything imported and collected so far lives for the whole run: move it out of the
+        # collector's sight, so the collections during the run and pytest's own at exit stay cheap.
+        gc.freeze()
 
 
 @pytest.fixture(scope="session")

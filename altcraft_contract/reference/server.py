@@ -31,7 +31,7 @@ class LoopbackServer:
         self.app = app
         self._server: BaseWSGIServer = make_server(host, port, app, threaded=True)
         self.base_url = f"http://{host}:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     def __enter__(self) -> LoopbackServer:
         self._thread.start()

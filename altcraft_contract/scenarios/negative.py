@@ -48,13 +48,22 @@ R4_ROWS: tuple[tuple[str, Edit], ...] = (
     # The identifiers stay, so a server that falls back to a known mode would find the profile.
     ("matching is not one of the five", lambda f: {**f, "matching": "email_sub", "email": "john@example.com"}),
     ("matching in upper case", _set(matching="PROFILE_ID")),
+    # A null, a number or a list where a mode name belongs: a server that looks the value up in a
+    # table of modes crashes on the unhashable one.
+    ("matching is a number", lambda f: {**f, "matching": 1, "email": "john@example.com"}),
+    ("matching is null", lambda f: {**f, "matching": None, "email": "john@example.com"}),
+    ("matching is a list", lambda f: {**f, "matching": ["email"], "email": "john@example.com"}),
     ("profile_id missing for matching=profile_id", _drop("profile_id")),
     ("profile_id empty", _set(profile_id="")),
     ("profile_id is a number", _set(profile_id=5)),
     ("email missing for matching=email", lambda f: {**_drop("profile_id")(f), "matching": "email"}),
+    ("email is a list for matching=email",
+     lambda f: {**_drop("profile_id")(f), "matching": "email", "email": ["john@example.com"]}),
     ("phone is null for matching=phone", lambda f: {**_drop("profile_id")(f), "matching": "phone", "phone": None}),
     ("field_value missing for matching=custom",
      lambda f: {**_drop("profile_id")(f), "matching": "custom", "field_name": "CRM_ID"}),
+    ("field_name is a number for matching=custom",
+     lambda f: {**_drop("profile_id")(f), "matching": "custom", "field_name": 7, "field_value": 1}),
     ("field_value is a float", lambda f: {**_drop("profile_id")(f), "matching": "custom", "field_name": "CRM_ID",
                                           "field_value": 1.5}),
     ("resource_id is a string", _set(resource_id="24")),
