@@ -28,9 +28,11 @@ def test_v72_reference_passes_the_v72_contract(api_version: str) -> None:
     assert check_variant("strict", api_version) == []
 
 
-def test_every_check_has_a_fault_that_it_catches() -> None:
+def test_every_check_has_a_fault_that_only_it_catches() -> None:
+    """With the precision test above: a fault that declares no companion clause is caught by its
+    own check and by no other, so each check is shown to fire on its own."""
     per_exchange()
-    covered = {f.clause for f in faults.catalogue().values()}
+    covered = {f.clause for f in faults.catalogue().values() if not f.also}
     # D7 only lists fields (it never fails) and V72/V74 select the schema D5 uses.
     uncaught = {c.clause for c in REGISTRY.values() if c.clause not in ("*", "D7")} - covered
     assert uncaught == set()

@@ -53,6 +53,10 @@ def _error_as_string(app: Any, inc: Any, env: dict[str, Any]) -> dict[str, Any]:
 
 
 register(Fault("error_as_string", "E1", "sends the error code as a string", also=("R6",), envelope=_error_as_string))
+# Only on success: the malformed requests R6 sends still get whole envelopes, so E1 alone sees it.
+register(Fault("success_lacks_error_text", "E1", "leaves error_text out of success envelopes",
+               envelope=lambda app, inc, env: {k: v for k, v in env.items() if k != "error_text"}
+               if env["error"] == 0 else env))
 register(Fault("success_data_as_list", "E2", "wraps success data in a list",
                envelope=lambda app, inc, env: {**env, "data": [env["data"]]} if env["error"] == 0 else env))
 register(Fault("success_text_ok", "E2.text", 'says "OK" instead of "Successful operation"',
@@ -73,6 +77,15 @@ def _status(code: int, only: set[int] | None = None) -> Any:
 
 register(Fault("auth_error_http_500", "E4", "answers 401 errors with HTTP 500", also=("R6",), wire=_status(500, {401})))
 register(Fault("error_http_422", "E4", "answers 400 errors with HTTP 422", also=("R6",), wire=_status(422, {400})))
+
+
+def _created(app: Any, inc: Any, reply: Any) -> Any:
+    if not reply.error:
+        reply.status = 201
+    return reply
+
+
+register(Fault("success_http_201", "E4", "answers successes with HTTP 201", wire=_created))
 
 # --- D: data -------------------------------------------------------------------------------
 
