@@ -43,7 +43,8 @@ class ExchangeRecord:
 
 @dataclass(frozen=True)
 class Diff:
-    """One field that differs between the JSON and the XML answer (P1)."""
+    """One field that differs between two format combinations of the same call (P1): ``json_value``
+    from the JSON request answered in JSON, ``xml_value`` from the other (``Failure.diff_labels``)."""
 
     path: str
     json_value: Any
@@ -62,6 +63,7 @@ class Failure:
     severity: Literal["error", "note"] = "error"  # a note (D7) is listed, never failed
     exchanges: tuple[ExchangeRecord, ...] = ()
     diffs: tuple[Diff, ...] = ()
+    diff_labels: tuple[str, str] = ("JSON", "XML")  # what the two sides of ``diffs`` were
 
     def render(self) -> str:
         """The anatomy of schemathesis' failures: title, received/expected, request, response, curl."""
@@ -72,7 +74,8 @@ class Failure:
             lines.append(f"    Received: {_short(self.received)}")
             lines.append(f"    Expected: {_short(self.expected)}")
         for d in self.diffs:
-            lines.append(f"    {d.path}: JSON {_short(d.json_value)} | XML {_short(d.xml_value)}")
+            lines.append(f"    {d.path}: {self.diff_labels[0]}: {_short(d.json_value)} | "
+                         f"{self.diff_labels[1]}: {_short(d.xml_value)}")
         for rec in self.exchanges:
             lines.append(f"    Request: {rec.method} {rec.url}  {rec.request_body[:300]}")
             lines.append(f"    Response: HTTP {rec.status}  {rec.response_body[:300]}")

@@ -67,7 +67,12 @@ def json_and_xml_agree(exchanges: Sequence[Exchange]) -> Iterator[Failure]:
         a, b = comparable(base.envelope), comparable(other.envelope)
         diffs = [d for f in FIELDS for d in parity_diff(a.get(f, ABSENT), b.get(f, ABSENT), f"$.{f}")]
         if diffs:
-            combo = f"{other.call.body_format} request, {other.call.answer} answer"
+            labels = (_combo(base), _combo(other))
             yield Failure("P1", "json_and_xml_agree", "JSON and XML answers differ",
-                          f"{len(diffs)} field(s) differ between JSON/JSON and {combo}", path=diffs[0].path,
-                          exchanges=(ExchangeRecord.of(base), ExchangeRecord.of(other)), diffs=tuple(diffs))
+                          f"{len(diffs)} field(s) differ between {labels[0]} and {labels[1]}", path=diffs[0].path,
+                          exchanges=(ExchangeRecord.of(base), ExchangeRecord.of(other)), diffs=tuple(diffs),
+                          diff_labels=labels)
+
+
+def _combo(ex: Exchange) -> str:
+    return f"{ex.call.body_format.upper()} request -> {ex.call.answer.upper()} answer"
