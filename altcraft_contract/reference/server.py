@@ -80,4 +80,5 @@ def target_toml(target: Target) -> str:
         "data": {"rel_id": target.rel_id, "unknown_rel_id": target.unknown_rel_id,
                  "unknown_resource_id": target.unknown_resource_id, "profiles": data.target_profiles()},
     }
+    doc["data"] = {k: v for k, v in doc["data"].items() if v is not None}  # optional keys left out
     return tomli_w.dumps(doc)

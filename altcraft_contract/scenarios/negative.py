@@ -10,7 +10,7 @@ from ..calls import Auth, Call, Expect
 from ..session import Session
 from ..strategies import base_fields
 from ..target import Target
-from .registry import Scenario, add, needs_data, scenario
+from .registry import Scenario, add, scenario
 
 NOT_AUTH = {401, 402, 403}
 
@@ -101,9 +101,13 @@ def unknown_profile(s: Session) -> None:
         s.expect(Call.of(fields), Expect.error("R5", None, forbidden=NOT_AUTH, reason="no such profile"))
 
 
-@scenario("R5", "an unknown rel_id", needs=needs_data("unknown_rel_id"))
+FALLBACK_UNKNOWN_REL_ID = 999_999_999  # without [data] unknown_rel_id (the strategies use it too)
+
+
+@scenario("R5", "an unknown rel_id")
 def unknown_relation(s: Session) -> None:
-    fields = {**base_fields(s.target), "rel_id": s.target.unknown_rel_id}
+    rel = s.target.unknown_rel_id if s.target.unknown_rel_id is not None else FALLBACK_UNKNOWN_REL_ID
+    fields = {**base_fields(s.target), "rel_id": rel}
     s.expect(Call.of(fields), Expect.error("R5", None, forbidden=NOT_AUTH, reason="no such relation"))
 
 
