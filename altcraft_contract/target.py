@@ -16,7 +16,7 @@ from .errors import TargetFileInvalid, TargetFileMissing, TokenMissing
 StatusMode = Literal["200", "mirror", "any"]
 
 _TARGET_KEYS = {
-    "base_url": str, "token_env": str, "api_version": str, "error_http_status": str,
+    "base_url": str, "token_env": str, "api_version": str, "error_http_status": (str, int),
     "max_rps": (int, float), "timeout": (int, float), "request_budget": int,
 }
 _DATA_KEYS = {"rel_id": int, "unknown_rel_id": int, "unknown_resource_id": int, "profiles": list}
@@ -129,7 +129,7 @@ def parse_target(doc: Mapping[str, Any], where: str) -> Target:
                                 "write it as https://host[:port]")
     api_version = str(tgt.get("api_version", "v74"))
     _check_choice("api_version", api_version, schemas.API_VERSIONS, where)
-    status = str(tgt.get("error_http_status", "any"))
+    status = str(tgt.get("error_http_status", "any"))  # 200 unquoted reads as "200"
     _check_choice("error_http_status", status, ("200", "mirror", "any"), where)
     profiles = []
     for i, raw in enumerate(data.get("profiles", [])):

@@ -64,3 +64,15 @@ def test_token_comes_only_from_the_named_variable(tmp_path: Path) -> None:
     with pytest.raises(TokenMissing) as err:
         resolve_token(t, {})
     assert "export TOK=" in str(err.value) and err.value.exit_status == 78
+
+
+@pytest.mark.parametrize(("line", "mode"), [('error_http_status = "200"', "200"), ("error_http_status = 200", "200"),
+                                            ('error_http_status = "mirror"', "mirror"), ("", "any")])
+def test_error_http_status_forms(tmp_path: Path, line: str, mode: str) -> None:
+    t = load_target(write(tmp_path, MINIMAL.replace('token_env = "TOK"', f'token_env = "TOK"\n{line}')))
+    assert t.error_http_status == mode
+
+
+def test_an_unknown_error_http_status_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(TargetFileInvalid, match="error_http_status"):
+        load_target(write(tmp_path, MINIMAL.replace('token_env = "TOK"', 'token_env = "TOK"\nerror_http_status = 500')))
