@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as StdET  # the fault X6 wants: a parser that expands entities
 from typing import Any
+from xml.sax.saxutils import escape
 
 from .. import xmlcodec
 from .faults import Fault, Reject, register
@@ -76,6 +77,37 @@ def _expand_entities(app: Any, inc: Any) -> None:
 
 
 register(Fault("xml_entities_expanded", "X6", "expands entities declared in an XML request", request=_expand_entities))
+
+
+# X6: a hand-rolled pre-processor that inlines SYSTEM entities naming local files (the stdlib
+# parser above refuses external entities, so this is the fault only the file probes can see).
+_SYSTEM_ENTITY = re.compile(r'<!ENTITY\s+(\w+)\s+SYSTEM\s+"file://([^"]+)"\s*>')
+
+
+def _inline_file_entities(app: Any, inc: Any) -> None:
+    if "xml" not in inc.content_type or b"<!DOCTYPE" not in inc.raw:
+        return
+    text = inc.raw.decode("utf-8", errors="replace")
+    entities = dict(_SYSTEM_ENTITY.findall(text))
+    if not entities:
+        return
+    body = re.sub(r"<!DOCTYPE.*?\]>", "", text, count=1, flags=re.S)
+    for name, path in entities.items():
+        try:
+            with open(path, encoding="utf-8") as fh:
+                content = fh.read(4096).strip()
+        except OSError:
+            content = ""
+        body = body.replace(f"&{name};", escape(content))
+    try:
+        root = StdET.fromstring(body)
+    except StdET.ParseError as exc:
+        raise Reject(400, f"Incorrect request: XML {exc}") from None
+    inc.fields, inc.body_format, inc.parsed = xmlcodec.decode_request(root), "xml", True
+
+
+register(Fault("xml_file_entities_inlined", "X6", "inlines external entities that name local files",
+               request=_inline_file_entities))
 
 
 # P1: the XML answer says something else than the JSON one.

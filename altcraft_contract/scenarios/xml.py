@@ -13,6 +13,7 @@ from ..checks.xml import X6_MARKER, x6_time_bound
 from ..failures import ExchangeRecord, Failure
 from ..session import Session
 from ..strategies import base_fields, format_combinations
+from ..target import Target
 from .positive import by_id
 from .registry import Scenario, add, scenario
 
@@ -39,27 +40,37 @@ def xml_any_order(s: Session) -> None:
         s.expect(reversed_call, Expect.success("X4", p.profile_id))
 
 
-def _entity_bodies(target_pid: str) -> list[tuple[str, bytes]]:
-    marker = Path(tempfile.gettempdir()) / "altcraft-contract-x6.txt"
+def _entity_bodies(target: Target) -> list[tuple[str, bytes]]:
+    """The X6 probes. Each one, expanded, would name something the target holds, so an expanding
+    parser shows itself by *succeeding* (or by echoing the marker), not only by being slow."""
+    tmp = Path(tempfile.gettempdir())
+    marker, pid_file = tmp / "altcraft-contract-x6.txt", tmp / "altcraft-contract-x6-pid.txt"
+    pid = target.profiles[0].profile_id
     marker.write_text(X6_MARKER, encoding="utf-8")
+    pid_file.write_text(pid, encoding="utf-8")  # read only by a target on this machine that resolves it
+    head = b'<?xml version="1.0"?><!DOCTYPE xml ['
+    rel = b"<xml><rel_id>" + str(target.rel_id).encode() + b"</rel_id>"
     return [
-        ("an internal entity", b'<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY pid "' + target_pid.encode()
-         + b'">]><xml><rel_id>3</rel_id><matching>profile_id</matching><profile_id>&pid;</profile_id></xml>'),
-        ("an external entity naming a local file", b'<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY f SYSTEM "file://'
-         + str(marker).encode() + b'">]><xml><rel_id>3</rel_id><matching>email</matching><email>&f;</email></xml>'),
-        ("a bounded entity expansion", b'<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY a "aaaaaaaaaa">'
-         b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
-         b"<xml><rel_id>3</rel_id><matching>email</matching><email>&c;</email></xml>"),
+        (X6_TITLES[0], head + b'<!ENTITY pid "' + pid.encode() + b'">]>' + rel
+         + b"<matching>profile_id</matching><profile_id>&pid;</profile_id></xml>"),
+        (X6_TITLES[1], head + b'<!ENTITY f SYSTEM "file://' + str(marker).encode() + b'">]>' + rel
+         + b"<matching>email</matching><email>&f;</email></xml>"),
+        (X6_TITLES[2], head + b'<!ENTITY f SYSTEM "file://' + str(pid_file).encode() + b'">]>' + rel
+         + b"<matching>profile_id</matching><profile_id>&f;</profile_id></xml>"),
+        (X6_TITLES[3], head + b'<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+         b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>' + rel + b"<matching>email</matching><email>&c;</email></xml>"),
     ]
 
 
-for _i, _title in enumerate(("an internal entity", "an external entity naming a local file",
-                             "a bounded entity expansion")):
+X6_TITLES = ("an internal entity", "an external entity naming a local file",
+             "an external entity naming a local file that holds a profile id", "a bounded entity expansion")
+
+for _i, _title in enumerate(X6_TITLES):
     def _run(s: Session, i: int = _i, title: str = _title) -> None:
         # A plain request first: the time bound is relative to this target's own round trip.
         plain = s.expect(by_id(s, s.target.profiles[0]).variant(answer_format="xml"),
                          Expect.success("X6", s.target.profiles[0].profile_id))
-        raw = _entity_bodies(s.target.profiles[0].profile_id)[i][1]
+        raw = _entity_bodies(s.target)[i][1]
         call = Call(fields=(), raw_body=raw, body_format="xml", auth=Auth.HEADER, answer_format="xml")
         probe = s.expect(call, Expect.error("X6", None, reason=f"{title}: refused, or answered without expanding it"))
         bound = x6_time_bound(plain.elapsed)
