@@ -57,11 +57,30 @@ def _is_worker(config: pytest.Config) -> bool:
 
 
 def _runs_contract_tests(config: pytest.Config) -> bool:
-    return any(str(a).startswith("contract_tests") for a in config.args)
+    """Whether the run includes the contract suite: ``pytest`` alone (testpaths), ``contract_tests``,
+    ``./contract_tests/test_xml.py::...`` or an absolute path all count."""
+    here = config.invocation_params.dir
+    return any("contract_tests" in (here / str(a).split("::", 1)[0]).resolve().parts for a in config.args)
+
+
+def _without_configuration(config: pytest.Config) -> None:
+    """``pytest --target /elsewhere/t.toml`` from the repository: pytest takes that path for a test
+    path while it looks for its configuration, finds none, and would collect everything under the
+    current directory, self-tests included. Run what testpaths names instead, with the settings the
+    reports rely on."""
+    here = config.invocation_params.dir
+    suite = here / "contract_tests"
+    if config.inipath is not None or config.args_source is not pytest.Config.ArgsSource.INVOCATION_DIR:
+        return
+    if not (suite.is_dir() and (here / "pyproject.toml").is_file()):
+        return
+    config.args[:] = [str(suite)]
+    config._inicache["junit_family"] = "xunit1"  # clause on every case (private, but read by junitxml)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    _without_configuration(config)
     config.addinivalue_line("markers", "clause(id): the contract clause a scenario exercises")
     config.stash[OUTCOMES_KEY], config.stash[RECORDS_KEY], config.stash[BASELINES_KEY] = [], [], []
     config.stash[EXTERNAL_KEY] = []

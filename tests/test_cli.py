@@ -33,3 +33,36 @@ def test_suite_passes_in_process_and_fails_with_the_clause_named(tmp_path: Path)
     assert bad.returncode == 1
     assert "[D2] profile_xxh is not xxHash64(profile_id)" in bad.stdout
     assert "Reproduce with: curl" in bad.stdout
+
+
+@pytest.mark.parametrize("where", ["in the repository", "outside", "outside, with --target=PATH"])
+def test_bare_pytest_with_a_target_runs_the_contract_suite(tmp_path: Path, where: str) -> None:
+    """The issue's usage, ``pytest --target targets/staging.toml``, with no path: testpaths is the suite.
+    A file outside the repository works too, although pytest takes a lone path argument for a test
+    path before any plugin can claim it and then finds no configuration (see _without_configuration)."""
+    import os
+    import subprocess
+    import sys
+    import uuid
+
+    from altcraft_contract.reference import server
+    from tests.suite import ROOT
+
+    token = "bare-pytest-token"
+    inside = where.startswith("in the")
+    target = (ROOT / "targets" / f".test-{uuid.uuid4().hex}.toml") if inside else tmp_path / "t.toml"
+    option = (["--target", str(target.relative_to(ROOT))] if inside
+              else [f"--target={target}"] if "=" in where else ["--target", str(target)])
+    try:
+        with server.LoopbackServer(server.make_app(fault="xxh_seed_1", tokens=frozenset({token}))) as srv:
+            target.write_text(server.target_toml(server.target_for(srv.base_url, "v74")), encoding="utf-8")
+            env = {**os.environ, "ALTCRAFT_API_TOKEN": token}
+            proc = subprocess.run([sys.executable, "-m", "pytest", *option, "-p", "no:cacheprovider",
+                                   "-q", "--hypothesis-profile", "quick", "--reports-dir", str(tmp_path), "-k", "not schemathesis"],
+                                  cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+    finally:
+        target.unlink(missing_ok=True)
+    assert proc.returncode == 1, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "[D2] profile_xxh is not xxHash64(profile_id)" in proc.stdout
+    assert "test_get_counter[" in proc.stdout and "test_cli" not in proc.stdout  # the suite, no self-tests
+    assert (tmp_path / "junit.xml").is_file()  # the contract run's default JUnit file, as with the path
