@@ -7,7 +7,7 @@ from typing import Any
 from ..calls import Auth, Call, Expect
 from ..checks.relational import same_answer_twice, same_data_across_modes, same_result_body_or_header_token
 from ..session import Session
-from ..strategies import CHARSET_JSON
+from ..strategies import CHARSET_JSON, CHARSET_XML
 from ..target import Profile, Target
 from .registry import needs_profiles, scenario
 
@@ -99,10 +99,11 @@ def email_profile_is_profile_only(s: Session) -> None:
                  Expect.error("M6", None, forbidden={401, 402, 403}, reason="email_profile ignores subscriptions"))
 
 
-@scenario("T2", "a JSON body with a charset parameter in Content-Type")
+@scenario("T2", "a JSON or XML body with a charset parameter in Content-Type")
 def json_with_charset(s: Session) -> None:
     for p in s.target.profiles:
         s.expect(by_id(s, p).variant(content_type=CHARSET_JSON), Expect.success("T2", p.profile_id))
+        s.expect(by_id(s, p).variant(body_format="xml", content_type=CHARSET_XML), Expect.success("T2", p.profile_id))
 
 
 @scenario("T3", "the token in the Authorization header gives the same answer as in the body")
