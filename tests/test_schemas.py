@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
 
 from altcraft_contract import schemas
 from altcraft_contract.reference.data import xxh
@@ -31,7 +32,13 @@ REQUESTS = [
 
 @pytest.mark.parametrize("name", sorted(schemas.all_schemas()))
 def test_schema_is_valid_against_the_2020_12_metaschema(name: str) -> None:
-    Draft202012Validator.check_schema(schemas.all_schemas()[name])
+    Draft202012Validator.check_schema(schemas.all_schemas()[name])  # raises SchemaError if not
+
+
+def test_the_metaschema_check_can_fail() -> None:
+    broken = {**schemas.all_schemas()["envelope.schema.json"], "type": 5}
+    with pytest.raises(SchemaError):
+        Draft202012Validator.check_schema(broken)
 
 
 @pytest.mark.parametrize("request_body", REQUESTS)
