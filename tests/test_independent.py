@@ -12,22 +12,25 @@ from tests.independent import server as independent
 from tests.suite import run_suite
 
 
-def run_against(tmp_path: Path, broken: str = "") -> tuple[int, str]:
-    with LoopbackServer(independent.make_app(broken)) as srv:  # type: ignore[arg-type]
+def run_against(tmp_path: Path, broken: str = "", style: str = "a") -> tuple[int, str]:
+    with LoopbackServer(independent.make_app(broken, style)) as srv:  # type: ignore[arg-type]
         target = tmp_path / "independent.toml"
-        target.write_text(independent.TARGET.format(base_url=srv.base_url), encoding="utf-8")
+        text = independent.TARGET_B if style == "b" else independent.TARGET
+        target.write_text(text.format(base_url=srv.base_url), encoding="utf-8")
         proc = run_suite("--target", str(target), "--reports-dir", str(tmp_path),
                          env={"INDEPENDENT_TOKEN": independent.TOKEN})
     return proc.returncode, proc.stdout
 
 
-def test_a_correct_independent_implementation_passes(tmp_path: Path) -> None:
-    status, out = run_against(tmp_path)
+@pytest.mark.parametrize("style", ["a", "b"])
+def test_a_correct_independent_implementation_passes(tmp_path: Path, style: str) -> None:
+    status, out = run_against(tmp_path, style=style)
     assert status == 0, out[-6000:]
 
 
 @pytest.mark.parametrize(("broken", "clause"), [("top_unsorted", "[D6]"), ("xxh_of_email", "[D2]"),
                                                 ("any_token", "R3"), ("matching_crash", "R4")])
-def test_a_broken_independent_implementation_fails(tmp_path: Path, broken: str, clause: str) -> None:
-    status, out = run_against(tmp_path, broken)
+@pytest.mark.parametrize("style", ["a", "b"])
+def test_a_broken_independent_implementation_fails(tmp_path: Path, broken: str, clause: str, style: str) -> None:
+    status, out = run_against(tmp_path, broken, style)
     assert status == 1 and clause in out, out[-3000:]

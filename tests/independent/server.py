@@ -7,6 +7,12 @@ numbers, XML with a declaration, alphabetical elements and absent nulls, ties in
 by profile id descending, and an undocumented ``generated_at`` that changes on every answer.
 ``broken`` names one deliberate defect, to show the suite notices an independent implementation's
 mistakes too.
+
+``style="b"`` makes the other free choices where it can: compact JSON in insertion order with raw
+UTF-8, ``top: []`` rather than null, numbers as they are stored, ``data: null`` on errors plus an
+undocumented constant field, pretty-printed XML in natural order with empty-element nulls and
+CDATA texts, ``application/json;charset=utf-8`` without a space, and mirrored HTTP statuses
+(``error_http_status = "mirror"`` in its target file).
 """
 
 from __future__ import annotations
@@ -60,6 +66,8 @@ field_name = "CARD"
 field_value = "B-2"
 """
 
+
+TARGET_B = TARGET.replace('error_http_status = "any"', 'error_http_status = "mirror"')
 
 broken_matching_guard = [False]  # set by make_app("matching_crash"): the guard is gone
 
@@ -117,26 +125,44 @@ def _find(f: dict[str, Any], mode: str) -> dict[str, Any]:
     raise Fail(404, "no such profile")
 
 
-def _data(p: dict[str, Any], broken: str) -> dict[str, Any]:
+def _data(p: dict[str, Any], broken: str, style: str = "a") -> dict[str, Any]:
     links = LINKS.get(p["id"], [])
     props: dict[str, Any] = {}
     for name, kind in KINDS.items():
         having = [(b, vals[name]) for b, vals in links if name in vals]
         if not having:
             continue
-        top = None
+        top: list[dict[str, Any]] | None = [] if style == "b" else None
+        num = (lambda v: v) if style == "b" else float
         if kind == "top":
             ranked = sorted(having, key=lambda bv: (bv[1], bv[0]), reverse=True)  # ties: id descending
-            top = [{"profile_id": b, "value": float(v)} for b, v in ranked]
+            top = [{"profile_id": b, "value": num(v)} for b, v in ranked]
             if broken == "top_unsorted":
                 top.reverse()
         total = sum(v for _, v in having) if kind == "sum" else None
-        props[name] = {"top": top, "sum": float(total) if total is not None else None, "total": len(having)}
+        props[name] = {"total": len(having), "sum": num(total) if total is not None else None, "top": top}
     xxh = xxhash.xxh64_hexdigest(p["id"].encode())
     if broken == "xxh_of_email":
         xxh = xxhash.xxh64_hexdigest(p["email"].encode())
-    return {"profile_id": p["id"], "profile_xxh": xxh, "total": len(links), "props": props,
-            "generated_at": time.time()}
+    out = {"profile_id": p["id"], "profile_xxh": xxh, "total": len(links), "props": props}
+    if style != "b":
+        out["generated_at"] = time.time()
+    return out
+
+
+def _xml_pretty(name: str, v: Any, depth: int = 0) -> str:
+    """Style b: natural order, two-space indentation, nulls as empty elements, texts in CDATA."""
+    pad = "\n" + "  " * depth
+    if v is None:
+        return f"{pad}<{name}/>"
+    if isinstance(v, dict):
+        inner = "".join(_xml_pretty(k, i, depth + 1) for k, i in v.items())
+        return f"{pad}<{name}>{inner}{pad}</{name}>" if inner else f"{pad}<{name}></{name}>"
+    if isinstance(v, list):
+        return "".join(_xml_pretty(name, i, depth) for i in v) or f"{pad}<{name}/>"
+    if isinstance(v, str):
+        return f"{pad}<{name}><![CDATA[{v}]]></{name}>"
+    return f"{pad}<{name}>{v}</{name}>"
 
 
 def _xml(name: str, v: Any) -> str:
@@ -173,7 +199,7 @@ def _parse_xml_body(raw: bytes) -> dict[str, Any]:
     return out
 
 
-def make_app(broken: str = "") -> Any:
+def make_app(broken: str = "", style: str = "a") -> Any:
     broken_matching_guard[0] = broken == "matching_crash"
 
     def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
@@ -208,10 +234,24 @@ def make_app(broken: str = "") -> Any:
             if fields["rel_id"] != 9:
                 raise Fail(422, "no such relation")
             env: dict[str, Any] = {"error": 0, "error_text": "Successful operation",
-                                   "data": _data(_find(fields, mode), broken)}
+                                   "data": _data(_find(fields, mode), broken, style)}
         except Fail as f:
             env = {"error": f.code, "error_text": f.text}
+            if style == "b":
+                env["data"] = None
         status = "400 Bad Request" if env["error"] == 400 else ("422 Unprocessable" if env["error"] == 422 else "200 OK")
+        if style == "b":
+            env["api"] = "independent-b"
+            code = env["error"]
+            status = f"{code} Error" if 400 <= code < 500 else "200 OK"
+            if fmt == "xml":
+                body = _xml_pretty("xml", env).lstrip("\n").encode()
+                ctype = "application/xml"
+            else:
+                body = json.dumps(env, ensure_ascii=False, separators=(",", ":")).encode()
+                ctype = "application/json;charset=utf-8"
+            start_response(status, [("Content-Type", ctype), ("Content-Length", str(len(body)))])
+            return [body]
         if fmt == "xml":
             body = ('<?xml version="1.0" encoding="UTF-8"?>\n' + _xml("xml", env)).encode()
             ctype = "application/xml; charset=UTF-8"
