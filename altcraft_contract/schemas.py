@@ -17,7 +17,18 @@ from typing import Any
 from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry, Resource
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+
+def _schema_dir() -> Path:
+    """The checkout's schemas/ (next to this package in an editable install, the one the README
+    uses); from a copy installed elsewhere (``pip install .``, a tox env), the current directory's."""
+    beside = Path(__file__).resolve().parent.parent / "schemas"
+    for candidate in (beside, Path.cwd() / "schemas"):
+        if (candidate / "openapi.json").is_file():
+            return candidate
+    return beside
+
+
+SCHEMA_DIR = _schema_dir()
 API_VERSIONS = ("v72", "v74")
 
 
