@@ -66,7 +66,7 @@ class Call:
         return replace(self, **kw)
 
 
-Outcome = Literal["success", "error", "any"]
+Outcome = Literal["success", "error", "any", "found_or_none"]
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,12 @@ class Expect:
               reason: str = "") -> Expect:
         return cls(clause, "error", frozenset(codes) if codes else None, frozenset(forbidden or ()),
                    reason=reason)
+
+    @classmethod
+    def found_or_none(cls, clause: str, profile_id: str, reason: str = "") -> Expect:
+        """Either this profile or "nothing found" (R5's codes): where the target's data leaves open
+        whether the request finds the profile, but not which profile it may find."""
+        return cls(clause, "found_or_none", None, frozenset({400, 401, 402, 403}), profile_id, reason)
 
     @classmethod
     def anything(cls, clause: str, reason: str = "") -> Expect:

@@ -22,8 +22,9 @@ _TARGET_KEYS = {
 _DATA_KEYS = {"rel_id": int, "unknown_rel_id": int, "unknown_resource_id": int, "profiles": list}
 _PROFILE_KEYS = {
     "profile_id": str, "email": str, "phone": str, "resource_id": int,
-    "field_name": str, "field_value": (int, str), "subscription_email": str,
+    "field_name": str, "field_value": (int, str), "subscription_email": str, "resource_identifiers": list,
 }
+RESOURCE_IDENTIFIERS = ("email", "phone")
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,9 @@ class Profile:
     field_name: str | None = None
     field_value: int | str | None = None
     subscription_email: str | None = None
+    # Which of email and phone the subscription in resource_id carries; None: the file does not say,
+    # so only "one of them finds the profile" can be expected (M3).
+    resource_identifiers: tuple[str, ...] | None = None
 
     def identifiers(self, mode: str) -> dict[str, Any] | None:
         """The request fields that find this profile in ``mode``, or None if it lacks them."""
@@ -138,7 +142,15 @@ def parse_target(doc: Mapping[str, Any], where: str) -> Target:
         if not schemas.profile_id_pattern().fullmatch(pid):
             raise TargetFileInvalid(f"{where}: profile_id {pid!r} is not 24 lowercase hex digits",
                                     "copy the id exactly as the platform shows it")
-        profiles.append(Profile(**{k: v for k, v in raw.items() if k in _PROFILE_KEYS}))
+        kept = {k: v for k, v in raw.items() if k in _PROFILE_KEYS}
+        if "resource_identifiers" in kept:
+            named = kept["resource_identifiers"]
+            if not named or any(n not in RESOURCE_IDENTIFIERS for n in named) or len(set(named)) != len(named):
+                raise TargetFileInvalid(f"{where}: data.profiles #{i + 1}: resource_identifiers = {named!r}",
+                                        'list what the resource\'s subscription carries: ["email"], ["phone"] '
+                                        'or ["email", "phone"]')
+            kept["resource_identifiers"] = tuple(named)
+        profiles.append(Profile(**kept))
     if not profiles:
         raise TargetFileInvalid(f"{where}: [data] names no profiles",
                                 "add at least one [[data.profiles]] table with a profile_id")

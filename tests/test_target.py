@@ -76,3 +76,11 @@ def test_error_http_status_forms(tmp_path: Path, line: str, mode: str) -> None:
 def test_an_unknown_error_http_status_is_refused(tmp_path: Path) -> None:
     with pytest.raises(TargetFileInvalid, match="error_http_status"):
         load_target(write(tmp_path, MINIMAL.replace('token_env = "TOK"', 'token_env = "TOK"\nerror_http_status = 500')))
+
+
+def test_resource_identifiers_are_read_and_checked(tmp_path: Path) -> None:
+    ok = load_target(write(tmp_path, MINIMAL + 'resource_id = 24\nresource_identifiers = ["email"]\n'))
+    assert ok.profiles[0].resource_identifiers == ("email",)
+    assert load_target(write(tmp_path, MINIMAL)).profiles[0].resource_identifiers is None
+    with pytest.raises(TargetFileInvalid, match="resource_identifiers"):
+        load_target(write(tmp_path, MINIMAL + 'resource_identifiers = ["fax"]\n'))

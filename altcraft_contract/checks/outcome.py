@@ -38,7 +38,12 @@ def answer_matches_expectation(ex: Exchange, target: Target) -> Iterator[Failure
     name = "answer_matches_expectation"
     if _token_contradiction(ex):
         return  # R1 reports it
-    if exp.outcome == "success":
+    if exp.outcome == "found_or_none" and code != 0:
+        if code in exp.forbidden:
+            yield fail(ex, exp.clause, name, "Wrong error code", exp.reason or "a well-formed request finds the "
+                       "profile or nothing", received=code, expected=f"0, or non-zero not {sorted(exp.forbidden)}")
+        return
+    if exp.outcome in ("success", "found_or_none"):
         if code != 0:
             yield fail(ex, exp.clause, name, "A valid request was refused",
                        f"error {code}: {ex.envelope.get('error_text')!r}", received=code, expected=0)

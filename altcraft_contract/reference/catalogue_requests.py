@@ -35,15 +35,17 @@ register(Fault("phone_mode_not_found", "M2", "never finds a profile by phone", a
                                  404, "Profile not found")))
 
 
-def _custom_strict(app: Any, inc: Any) -> None:
-    # Only a string value for an integer-valued field misses (A1's and A4's CRM_ID).
+def _custom_integers_only(app: Any, inc: Any) -> None:
+    # Only profiles whose custom field holds a string miss (A2's "A-77"); integer ones are found.
     value = inc.fields.get("field_value")
-    if inc.fields.get("matching") == "custom" and isinstance(value, str) and value.isdigit():
+    if inc.fields.get("matching") == "custom" and isinstance(value, str) and _valid(inc):
         raise Reject(404, "Profile not found")
 
 
-register(Fault("custom_digit_string_not_found", "M2", 'misses an integer field given as a string ("123420")',
-               fields=_custom_strict))
+register(Fault("custom_string_value_not_found", "M2", 'finds custom fields holding integers only, never "A-77"',
+               fields=_custom_integers_only))
+
+
 def _ignore_resource(app: Any, inc: Any) -> None:
     if _valid(inc):
         inc.fields.pop("resource_id", None)

@@ -99,6 +99,7 @@ def target_profiles() -> list[dict[str, object]]:
         full = [s for s in p.subscriptions if s.email == p.email and s.phone == p.phone]
         if full:
             row["resource_id"] = full[0].resource_id
+            row["resource_identifiers"] = ["email", "phone"]
         row["field_name"] = "CRM_ID"
         row["field_value"] = p.fields["CRM_ID"]
         subs_only = [s.email for s in p.subscriptions if s.email and s.email != p.email]

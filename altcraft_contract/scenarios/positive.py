@@ -6,6 +6,7 @@ from typing import Any
 
 from ..calls import Auth, Call, Expect
 from ..checks.relational import same_answer_twice, same_data_across_modes, same_result_body_or_header_token
+from ..failures import ExchangeRecord, Failure
 from ..session import Session
 from ..strategies import CHARSET_JSON, CHARSET_XML
 from ..target import Profile, Target
@@ -60,9 +61,24 @@ def documented_example(s: Session) -> None:
 @scenario("M3", "resource_id narrows email and phone matching to that resource", needs=needs_profiles("resource_id"))
 def resource_narrows(s: Session) -> None:
     for p in s.target.profiles_with("resource_id"):
-        for mode in ("email", "phone"):
-            if p.identifiers(mode):
-                s.expect(by_mode(s, p, mode, resource_id=p.resource_id), Expect.success("M3", p.profile_id))
+        named = p.resource_identifiers
+        if named is not None:  # the target file says what the resource's subscription carries
+            for mode in named:
+                if p.identifiers(mode):
+                    s.expect(by_mode(s, p, mode, resource_id=p.resource_id), Expect.success("M3", p.profile_id))
+            continue
+        # Otherwise the file says only that the resource holds a subscription of this profile: each
+        # identifier finds this profile or nothing, and at least one of them finds it.
+        tries = [by_mode(s, p, mode, resource_id=p.resource_id) for mode in ("email", "phone") if p.identifiers(mode)]
+        if p.subscription_email:
+            tries.append(by_mode(s, p, "email", email=p.subscription_email, resource_id=p.resource_id))
+        why = f"resource {p.resource_id} holds a subscription of profile {p.profile_id}"
+        answers = [s.expect(c, Expect.found_or_none("M3", p.profile_id, why)) for c in tries]
+        if answers and not any(a.error_code == 0 for a in answers):
+            s.enforce([Failure("M3", "answer_matches_expectation", "The profile's resource finds it by none of its "
+                               "identifiers", f"{why}, but email, phone and subscription email with resource_id "
+                               "all found nothing", received=[a.error_code for a in answers], expected="0 for one",
+                               exchanges=tuple(ExchangeRecord.of(a) for a in answers))])
 
 
 # Without [data] unknown_resource_id, an id no deployment plausibly uses: a resource that does not
