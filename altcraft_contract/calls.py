@@ -92,9 +92,10 @@ class Expect:
 
     @classmethod
     def found_or_none(cls, clause: str, profile_id: str, reason: str = "") -> Expect:
-        """Either this profile or "nothing found" (R5's codes): where the target's data leaves open
-        whether the request finds the profile, but not which profile it may find."""
-        return cls(clause, "found_or_none", None, frozenset({400, 401, 402, 403}), profile_id, reason)
+        """Either this profile or "nothing found" (R5's codes: non-zero, not 401-403; 400 is allowed
+        there too): where the target's data leaves open whether the request finds the profile, but
+        not which profile it may find."""
+        return cls(clause, "found_or_none", None, frozenset({401, 402, 403}), profile_id, reason)
 
     @classmethod
     def anything(cls, clause: str, reason: str = "") -> Expect:

@@ -16,11 +16,15 @@ from tests.suite import run_suite
 TOKEN = "resource-semantics-token"
 
 
-def _run(tmp_path: Path, fault: str, edit: Any) -> tuple[int, set[str]]:
+def _run(tmp_path: Path, fault: str, edit: Any, variant: str = "strict") -> tuple[int, set[str]]:
     import tomllib
 
-    with server.LoopbackServer(server.make_app(fault=fault, tokens=frozenset({TOKEN}))) as srv:
+    from altcraft_contract.reference import variants
+
+    app = server.make_app(fault=fault, style=variants.VARIANTS[variant], tokens=frozenset({TOKEN}))
+    with server.LoopbackServer(app) as srv:
         doc = tomllib.loads(server.target_toml(server.target_for(srv.base_url, "v74")))
+        doc["target"]["error_http_status"] = "any"
         for profile in doc["data"]["profiles"]:
             edit(profile)
         path = tmp_path / "t.toml"
@@ -55,6 +59,18 @@ def test_without_the_key_a_phone_that_finds_nothing_is_allowed(tmp_path: Path, f
     # A resource whose subscription carries only the email is a correct server; the suite must not
     # tell it apart from one that loses phones, since the file does not say which it is.
     assert _run(tmp_path, fault, _unnamed_with_email) == (0, set())
+
+
+@pytest.mark.parametrize("variant", ["strict", "not-found-400"])
+def test_without_the_key_nothing_found_may_be_any_r5_code(tmp_path: Path, variant: str) -> None:
+    # A phone the resource's subscription does not carry finds nothing; R5 leaves the code free
+    # (the not-found-400 variant answers 400), and the email still finds the profile.
+    def other_phone(profile: dict[str, Any]) -> None:
+        _unnamed_with_email(profile)
+        if "resource_id" in profile and "phone" in profile:
+            profile["phone"] = "+70000000009"
+
+    assert _run(tmp_path, "none", other_phone, variant) == (0, set())
 
 
 def test_without_the_key_a_phone_only_profile_must_be_found_by_phone(tmp_path: Path) -> None:
