@@ -18,12 +18,20 @@ def _num(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
-def _top(items: Any, item_fields: frozenset[str]) -> Any:
+TIED_AT_THE_CUT = "(one of the profiles tied at the cut)"
+
+
+def _top(items: Any, item_fields: frozenset[str], total: Any = None) -> Any:
     if not isinstance(items, list):
         return items
     kept = [{k: v for k, v in i.items() if k in item_fields} if isinstance(i, dict) else i for i in items]
     if all(isinstance(i, dict) and _num(i.get("value")) for i in kept):
         kept.sort(key=lambda i: (-i["value"], str(i.get("profile_id"))))
+        # When top is cut short (v74's total says more profiles link), which of the profiles tied at
+        # the cut are shown follows from the tie order, which is free: compare only their count.
+        if kept and isinstance(total, int) and not isinstance(total, bool) and total > len(kept):
+            cut = kept[-1]["value"]
+            kept = [{**i, "profile_id": TIED_AT_THE_CUT} if i["value"] == cut else i for i in kept]
     return kept
 
 
@@ -38,7 +46,8 @@ def comparable(envelope: Any) -> Any:
         view = {k: v for k, v in data.items() if k in data_f}
         if isinstance(view.get("props"), dict):
             view["props"] = {
-                name: ({k: (_top(v, item_f) if k == "top" else v) for k, v in prop.items() if k in prop_f}
+                name: ({k: (_top(v, item_f, prop.get("total")) if k == "top" else v)
+                        for k, v in prop.items() if k in prop_f}
                        if isinstance(prop, dict) else prop)
                 for name, prop in view["props"].items()}
         out["data"] = view

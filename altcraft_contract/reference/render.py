@@ -28,6 +28,9 @@ class Style:
     not_found_code: int = 404
     volatile_extras: bool = False  # undocumented fields that change on every answer (a request id)
     tie_order: Literal["asc", "desc", "random"] = "asc"  # order of equal values in top (free)
+    # Keep at most this many items in top, choosing the profiles tied at the cut at random on every
+    # answer (how many top holds and how ties are ordered are both free).
+    cut_top_at: int | None = None
 
 
 def http_status(code: int, style: Style) -> int:
@@ -72,7 +75,26 @@ def shape(envelope: dict[str, Any], style: Style) -> dict[str, Any]:
             env["data"] = {**env["data"], "served_at": 1700000000 + nonce}
     if style.tie_order != "asc" and isinstance(env.get("data"), dict):
         env["data"] = _reorder_ties(env["data"], style.tie_order)
+    if style.cut_top_at is not None and isinstance(env.get("data"), dict):
+        env["data"] = _cut_top(env["data"], style.cut_top_at)
     return dict(_styled(env, style))
+
+
+def _cut_top(data: dict[str, Any], size: int) -> dict[str, Any]:
+    props = data.get("props")
+    if not isinstance(props, dict):
+        return data
+    out = {}
+    for name, prop in props.items():
+        top = prop.get("top") if isinstance(prop, dict) else None
+        if isinstance(top, list) and len(top) > size:
+            cut = top[size - 1]["value"]
+            above = [i for i in top if i["value"] > cut]
+            tied = [i for i in top if i["value"] == cut]
+            out[name] = {**prop, "top": above + random.sample(tied, size - len(above))}
+        else:
+            out[name] = prop
+    return {**data, "props": out}
 
 
 _COUNTER = itertools.count(1)

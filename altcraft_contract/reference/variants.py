@@ -20,6 +20,7 @@ VARIANTS: dict[str, Style] = {
     "volatile-extras": Style(volatile_extras=True),
     "ties-reversed": Style(tie_order="desc"),
     "ties-shuffled": Style(tie_order="random"),
+    "top-cut-in-ties": Style(cut_top_at=9),
     "float-numbers": Style(float_numbers=True),
     "error-data-null": Style(error_data="null"),
     "error-data-empty": Style(error_data="empty", status_mode="mirror"),
