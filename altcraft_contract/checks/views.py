@@ -27,9 +27,11 @@ def _top(items: Any, item_fields: frozenset[str], total: Any = None) -> Any:
     kept = [{k: v for k, v in i.items() if k in item_fields} if isinstance(i, dict) else i for i in items]
     if all(isinstance(i, dict) and _num(i.get("value")) for i in kept):
         kept.sort(key=lambda i: (-i["value"], str(i.get("profile_id"))))
-        # When top is cut short (v74's total says more profiles link), which of the profiles tied at
-        # the cut are shown follows from the tie order, which is free: compare only their count.
-        if kept and isinstance(total, int) and not isinstance(total, bool) and total > len(kept):
+        # When top may be cut short (v74's total says more profiles link; v72 gives no total), which
+        # of the profiles tied at the cut are shown follows from the tie order, which is free:
+        # compare only their count.
+        known = isinstance(total, int) and not isinstance(total, bool)
+        if kept and (not known or total > len(kept)):
             cut = kept[-1]["value"]
             kept = [{**i, "profile_id": TIED_AT_THE_CUT} if i["value"] == cut else i for i in kept]
     return kept
