@@ -21,6 +21,7 @@ class RateLimiter:
         digest = hashlib.sha256(key.encode()).hexdigest()[:16]
         self.path = Path(directory or tempfile.gettempdir()) / f"altcraft-contract-rate-{digest}"
         self.path.touch(exist_ok=True)
+        self.last_slot = 0.0  # the send time the last wait() was given (what the lock guarantees)
 
     def wait(self) -> float:
         """Block until this process may send; returns the seconds waited."""
@@ -36,6 +37,7 @@ class RateLimiter:
                 fh.flush()  # the next holder must read this slot, not a truncated file
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
+        self.last_slot = slot
         delay = slot - now
         if delay > 0:
             time.sleep(delay)
