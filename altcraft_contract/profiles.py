@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from hypothesis import HealthCheck, settings
+from hypothesis.errors import InvalidArgument
+
+from .errors import SuiteInputError
 
 # No deadline: the round trip is the target's, not ours. No database: runs must not depend on
 # what an earlier run against another target found.
@@ -21,12 +24,10 @@ def resolve(name: str | None) -> str:
     configured, so the "current" profile at that moment is neither what the user asked for nor ours.
     Any registered profile is accepted (a user's conftest may add one).
     """
-    from .errors import SuiteInputError
-
     chosen = name or "default"
     try:
         settings.get_profile(chosen)
-    except Exception as exc:  # hypothesis.errors.InvalidArgument: not registered
+    except InvalidArgument as exc:  # not registered
         raise SuiteInputError(f"unknown Hypothesis profile {chosen!r}",
                               f"use --hypothesis-profile {' | '.join(PROFILES)}") from exc
     return chosen

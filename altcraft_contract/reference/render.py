@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 from xml.sax.saxutils import escape
@@ -80,44 +81,42 @@ def shape(envelope: dict[str, Any], style: Style) -> dict[str, Any]:
     return dict(_styled(env, style))
 
 
-def _cut_top(data: dict[str, Any], size: int) -> dict[str, Any]:
+def _map_tops(data: dict[str, Any], rewrite: Callable[[list[Any]], list[Any]]) -> dict[str, Any]:
+    """``data`` with every property's ``top`` list passed through ``rewrite``."""
     props = data.get("props")
     if not isinstance(props, dict):
         return data
     out = {}
     for name, prop in props.items():
         top = prop.get("top") if isinstance(prop, dict) else None
-        if isinstance(top, list) and len(top) > size:
-            cut = top[size - 1]["value"]
-            above = [i for i in top if i["value"] > cut]
-            tied = [i for i in top if i["value"] == cut]
-            out[name] = {**prop, "top": above + random.sample(tied, size - len(above))}
-        else:
-            out[name] = prop
+        out[name] = {**prop, "top": rewrite(top)} if isinstance(top, list) else prop
     return {**data, "props": out}
+
+
+def _cut_top(data: dict[str, Any], size: int) -> dict[str, Any]:
+    def cut(top: list[Any]) -> list[Any]:
+        if len(top) <= size:
+            return top
+        value = top[size - 1]["value"]
+        above = [i for i in top if i["value"] > value]
+        tied = [i for i in top if i["value"] == value]
+        return above + random.sample(tied, size - len(above))
+    return _map_tops(data, cut)
 
 
 _COUNTER = itertools.count(1)
 
 
 def _reorder_ties(data: dict[str, Any], how: str) -> dict[str, Any]:
-    props = data.get("props")
-    if not isinstance(props, dict):
-        return data
-    out = {}
-    for name, prop in props.items():
-        top = prop.get("top") if isinstance(prop, dict) else None
-        if isinstance(top, list):
-            groups = [list(g) for _, g in itertools.groupby(top, key=lambda i: i["value"])]
-            for g in groups:
-                if how == "desc":
-                    g.reverse()
-                else:
-                    random.shuffle(g)
-            out[name] = {**prop, "top": [i for g in groups for i in g]}
-        else:
-            out[name] = prop
-    return {**data, "props": out}
+    def reorder(top: list[Any]) -> list[Any]:
+        groups = [list(g) for _, g in itertools.groupby(top, key=lambda i: i["value"])]
+        for g in groups:
+            if how == "desc":
+                g.reverse()
+            else:
+                random.shuffle(g)
+        return [i for g in groups for i in g]
+    return _map_tops(data, reorder)
 
 
 def to_json(envelope: dict[str, Any], style: Style) -> bytes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..calls import Auth, Call, Expect
+from ..calls import Auth, Call, Expect, Format
 from ..checks.relational import same_answer_twice, same_data_across_modes, same_result_body_or_header_token
 from ..failures import ExchangeRecord, Failure
 from ..session import Session
@@ -130,11 +130,16 @@ def header_token(s: Session) -> None:
         s.compare(same_result_body_or_header_token, [body, header])
 
 
+def answers_in(s: Session, answer: Format, profiles: tuple[Profile, ...]) -> None:
+    """T4: ``format`` in the query and in the body each pick the answer format."""
+    for p in profiles:
+        for where in ("query", "body"):
+            s.expect(by_id(s, p).variant(answer_format=answer, format_in=where), Expect.success("T4", p.profile_id))
+
+
 @scenario("T4", "format=json in the query or in the body answers JSON")
 def format_json(s: Session) -> None:
-    p = s.target.profiles[0]
-    for where in ("query", "body"):
-        s.expect(by_id(s, p).variant(answer_format="json", format_in=where), Expect.success("T4", p.profile_id))
+    answers_in(s, "json", s.target.profiles[:1])
 
 
 @scenario("I1", "the same request twice gives the same answer")

@@ -14,7 +14,7 @@ from ..failures import ExchangeRecord, Failure
 from ..session import Session
 from ..strategies import base_fields, format_combinations
 from ..target import Target
-from .positive import by_id
+from .positive import answers_in, by_id
 from .registry import Scenario, add, scenario
 
 
@@ -26,9 +26,7 @@ def xml_body(s: Session) -> None:
 
 @scenario("T4", "format=xml in the query or in the body answers XML")
 def format_xml(s: Session) -> None:
-    for p in s.target.profiles:
-        for where in ("query", "body"):
-            s.expect(by_id(s, p).variant(answer_format="xml", format_in=where), Expect.success("T4", p.profile_id))
+    answers_in(s, "xml", s.target.profiles)
 
 
 @scenario("X4", "XML request fields in reverse order")
