@@ -9,16 +9,14 @@ from __future__ import annotations
 import json
 import shlex
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
 
-from . import xmlcodec
+from . import redact, xmlcodec
 from .calls import Auth, Call, Expect
-from .failures import BudgetExhausted
+from .gate import AnswerTooSlow, Gate, read_bounded, retry_after
 
 INVALID_TOKEN = "invalid-token-00000000000000000000"  # a token no target issues (R3)
 # Never a real token (private-use characters), and neither JSON nor XML escapes it, so it can be
@@ -46,6 +44,8 @@ class Exchange:
     envelope: Any = None  # the decoded envelope (JSON model), None when the body did not parse
     parse_error: str | None = None
     scratch: dict[str, Any] = field(default_factory=dict)  # per-exchange caches for checks
+    body_size: int | None = None  # bytes the answer had, as far as they were read
+    truncated: bool = False  # the answer was longer than the gate reads (``body`` is its start)
 
     @property
     def content_type(self) -> str:
@@ -112,8 +112,14 @@ def redacted(call: Call, token_env: str) -> tuple[dict[str, str], str, str]:
     return shown, text.replace(_PLACEHOLDER, "<redacted>"), " ".join(parts)
 
 
-def parse_answer(ex: Exchange) -> None:
-    """Decode the body: UTF-8 first (T1), then JSON or XML by the format that was asked for."""
+def parse_answer(ex: Exchange, limit: int | None = None) -> None:
+    """Decode the body: UTF-8 first (T1), then JSON or XML by the format that was asked for. An
+    answer cut at the gate's limit is not an envelope (E1), whatever its start looks like."""
+    if ex.truncated:
+        ex.text = ex.body.decode("utf-8", errors="replace")
+        ex.parse_error = (f"the answer is longer than the suite reads ({limit} bytes): it stopped after "
+                          f"{ex.body_size} bytes (raise --max-answer-bytes if the target means it)")
+        return
     try:
         ex.text = ex.body.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -129,79 +135,67 @@ def parse_answer(ex: Exchange) -> None:
 
 
 class Client:
-    """Sends Calls to one target over an httpx client (loopback, in-process or remote)."""
+    """Sends Calls to one target over an httpx client (loopback, in-process or remote), through the
+    run's gate (budget, rate, timeout, 429, bounded read)."""
 
     def __init__(self, base_url: str, token: str, token_env: str, *, timeout: float = 10.0,
-                 transport: httpx.BaseTransport | None = None,
-                 before_send: Callable[[], object] | None = None, budget: int | None = None,
-                 max_retries_429: int = 3) -> None:
+                 transport: httpx.BaseTransport | None = None, budget: int | None = None,
+                 gate: Gate | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self._token = token
+        redact.add_secret(token)
         self.token_env = token_env
-        self.sent = 0
-        self.budget = budget
-        self.max_retries_429 = max_retries_429
-        self.waited_429 = 0.0
-        self.before_send = before_send
-        self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport)
+        self.gate = gate or Gate(budget=budget, timeout=timeout)
+        # Connections for every thread that may send at once (``--concurrency``).
+        limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport, limits=limits)
         self.last: Exchange | None = None
+
+    @property
+    def sent(self) -> int:
+        return self.gate.sent
+
+    @property
+    def waited_429(self) -> float:
+        return self.gate.waited_429
 
     def close(self) -> None:
         self._http.close()
 
     def set_timeout(self, seconds: float) -> None:
+        self.gate.timeout = seconds
         self._http.timeout = httpx.Timeout(seconds)
 
     def token_for_tools(self) -> str:
-        """The token, for a tool that sends its own requests (schemathesis); it masks it itself."""
+        """The token, for a tool that sends its own requests (schemathesis) through the gate."""
         return self._token
 
     def send(self, call: Call, expect: Expect) -> Exchange:
         path, headers, body = encode(call, self._token)
         shown, text, curl = redacted(call, self.token_env)
         ex = Exchange(call, expect, self.base_url + path, shown, text, curl)
-        for attempt in range(self.max_retries_429 + 1):
-            if self.budget is not None and self.sent >= self.budget:
-                raise BudgetExhausted(f"the request budget of {self.budget} is spent")
-            if self.before_send is not None:
-                self.before_send()
-            started = time.perf_counter()
+        gate = self.gate
+        for attempt in range(gate.max_retries_429 + 1):
+            gate.admit()
+            started, deadline = time.perf_counter(), gate.deadline()
             try:
-                resp = self._http.request(call.method, path, headers=headers, content=body)
-            except httpx.HTTPError as exc:
-                ex.transport_error = f"{type(exc).__name__}: {exc}".replace(self._token, "<redacted>")
+                with self._http.stream(call.method, path, headers=headers, content=body,
+                                       timeout=gate.timeout) as resp:
+                    got = read_bounded(resp.iter_bytes(), gate.max_answer_bytes, deadline, gate.timeout)
+            except (httpx.HTTPError, AnswerTooSlow) as exc:
+                kind = "ReadTimeout" if isinstance(exc, AnswerTooSlow) else type(exc).__name__
+                ex.transport_error = redact.redact(redact.cut(f"{kind}: {exc}", 500))
                 ex.elapsed = time.perf_counter() - started
                 self.last = ex
                 return ex
-            finally:
-                self.sent += 1
-            delay = retry_after(resp)
-            if delay is None or attempt == self.max_retries_429:
+            delay = retry_after(resp.status_code, resp.headers)
+            if delay is None or attempt == gate.max_retries_429:
                 break
-            self.waited_429 += delay  # 429: the target asked us to slow down; honour Retry-After
-            time.sleep(delay)
+            gate.backoff(delay)  # 429: the target asked us to slow down; honour Retry-After
         ex.elapsed = time.perf_counter() - started
         ex.status = resp.status_code
-        ex.response_headers = {k.lower(): v for k, v in resp.headers.items()}
-        ex.body = resp.content
-        parse_answer(ex)
+        ex.response_headers = {k.lower(): v for k, v in list(resp.headers.items())[:200]}
+        ex.body, ex.body_size, ex.truncated = got.body, got.size, got.truncated
+        parse_answer(ex, gate.max_answer_bytes)
         self.last = ex
         return ex
-
-
-MAX_RETRY_AFTER = 30.0
-
-
-def retry_after(resp: httpx.Response) -> float | None:
-    """Seconds to wait before retrying a 429 (Retry-After in seconds or as an HTTP date), else None."""
-    if resp.status_code != 429:
-        return None
-    value = resp.headers.get("Retry-After", "1").strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            seconds = parsedate_to_datetime(value).timestamp() - time.time()
-        except (TypeError, ValueError):
-            seconds = 1.0
-    return min(max(seconds, 0.0), MAX_RETRY_AFTER)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal
 
+from .redact import bounded, cut, redact, safe
+
 if TYPE_CHECKING:
     from .client import Exchange
 
@@ -36,9 +38,20 @@ class ExchangeRecord:
 
     @classmethod
     def of(cls, ex: Exchange) -> ExchangeRecord:
-        body = ex.text if ex.text is not None else ex.body.decode("utf-8", errors="replace")
-        return cls(ex.call.method, ex.url, dict(ex.request_headers), ex.request_body[:BODY_LIMIT], ex.status,
-                   dict(ex.response_headers), body[:BODY_LIMIT], ex.curl, round(ex.elapsed * 1000, 2))
+        """What a report keeps of ``ex``: bodies cut to BODY_LIMIT (with the full length), headers
+        cut, and the token masked everywhere, also where the target echoed it."""
+        head = ex.body[: BODY_LIMIT * 4]
+        body = head.decode("utf-8", errors="replace")
+        size = ex.body_size if ex.body_size is not None else len(ex.body)
+        shown = cut(body, BODY_LIMIT)
+        if len(body) <= BODY_LIMIT and size > len(head):
+            shown += f"… [cut: {size} bytes in all]"
+        elif ex.truncated:
+            shown += f" [the suite stopped reading after {size} bytes]"
+        headers = {redact(cut(k, 200)): redact(cut(v, 500)) for k, v in list(ex.response_headers.items())[:100]}
+        return cls(ex.call.method, redact(ex.url), {k: redact(v) for k, v in ex.request_headers.items()},
+                   redact(cut(ex.request_body, BODY_LIMIT)), ex.status, headers, redact(shown), redact(ex.curl),
+                   round(ex.elapsed * 1000, 2))
 
 
 @dataclass(frozen=True)
@@ -65,27 +78,62 @@ class Failure:
     diffs: tuple[Diff, ...] = ()
     diff_labels: tuple[str, str] = ("JSON", "XML")  # what the two sides of ``diffs`` were
 
+    def __post_init__(self) -> None:
+        # A failure may quote the target's answer: keep it bounded and free of the token from the
+        # moment it exists, whatever later reads it.
+        for name in ("title", "message", "path"):
+            object.__setattr__(self, name, redact(cut(getattr(self, name))))
+        object.__setattr__(self, "received", bounded(self.received))
+        object.__setattr__(self, "expected", bounded(self.expected))
+        if self.diffs:
+            object.__setattr__(self, "diffs", tuple(Diff(redact(cut(d.path, 300)), bounded(d.json_value),
+                                                         bounded(d.xml_value)) for d in self.diffs[:50]))
+
+    @property
+    def group_key(self) -> tuple[str, str, str, str]:
+        """Failures alike for a reader: same clause, check, path and kind of received value."""
+        return self.clause, self.check, self.path, type(self.received).__name__
+
     def render(self) -> str:
-        """The anatomy of schemathesis' failures: title, received/expected, request, response, curl."""
-        lines = [f"[{self.clause}] {self.title}", f"    {self.message}"]
+        """The anatomy of schemathesis' failures: title, received/expected, request, response, curl.
+        Text from the target is shown escaped on one line: it cannot drive a terminal or a CI log."""
+        lines = [f"[{self.clause}] {safe(self.title, one_line=True)}", f"    {safe(self.message, one_line=True)}"]
         if self.path:
-            lines.append(f"    at {self.path}")
+            lines.append(f"    at {safe(self.path, one_line=True)}")
         if self.received is not None or self.expected is not None:
             lines.append(f"    Received: {_short(self.received)}")
             lines.append(f"    Expected: {_short(self.expected)}")
         for d in self.diffs:
-            lines.append(f"    {d.path}: {self.diff_labels[0]}: {_short(d.json_value)} | "
+            lines.append(f"    {safe(d.path, one_line=True)}: {self.diff_labels[0]}: {_short(d.json_value)} | "
                          f"{self.diff_labels[1]}: {_short(d.xml_value)}")
         for rec in self.exchanges:
-            lines.append(f"    Request: {rec.method} {rec.url}  {rec.request_body[:300]}")
-            lines.append(f"    Response: HTTP {rec.status}  {rec.response_body[:300]}")
-            lines.append(f"    Reproduce with: {rec.curl}")
+            lines.append(f"    Request: {rec.method} {safe(rec.url, one_line=True)}  "
+                         f"{safe(rec.request_body[:300], one_line=True)}")
+            lines.append(f"    Response: HTTP {rec.status}  {safe(rec.response_body[:300], one_line=True)}")
+            lines.append(f"    Reproduce with: {safe(rec.curl, one_line=True)}")
         return "\n".join(lines)
 
 
 def _short(value: Any) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) < 300 else text[:300] + "..."
+    return safe(text if len(text) < 300 else text[:300] + "...", one_line=True)
+
+
+def render_grouped(failures: list[Failure], limit: int = 10) -> str:
+    """Failures as cards, alike ones (``group_key``) as one card with a count and an example."""
+    groups: dict[tuple[str, str, str, str], list[Failure]] = {}
+    for f in failures:
+        groups.setdefault(f.group_key, []).append(f)
+    cards = []
+    for alike in list(groups.values())[:limit]:
+        card = alike[0].render()
+        if len(alike) > 1:
+            card = card.replace("\n", f"\n    ({len(alike)} alike: the same failure on {len(alike)} answers; "
+                                "the first is shown)\n", 1)
+        cards.append(card)
+    if len(groups) > limit:
+        cards.append(f"... and {len(groups) - limit} more kinds of failure (see the report)")
+    return "\n".join(cards)
 
 
 @dataclass
@@ -97,7 +145,7 @@ class ContractViolation(AssertionError):
     def __str__(self) -> str:
         clauses = sorted({f.clause for f in self.failures})
         head = f"{len(self.failures)} contract failure(s) in {', '.join(clauses)}"
-        return head + "\n" + "\n".join(f.render() for f in self.failures[:10])
+        return head + "\n" + render_grouped(self.failures)
 
 
 class TransportProblem(Exception):

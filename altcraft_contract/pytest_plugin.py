@@ -9,6 +9,8 @@ from __future__ import annotations
 import gc
 import json
 import secrets
+import shutil
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -16,11 +18,12 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
-from . import baseline, profiles, reports, results
+from . import baseline, exits, profiles, reports, results
 from .errors import SuiteInputError, TargetUnreachable
 from .failures import Status
+from .redact import safe
 from .run import Run, build_run
-from .runner import Outcome, run_scenario
+from .runner import Outcome, run_all, run_scenario
 from .scenarios.registry import Scenario, all_scenarios
 
 assert profiles.PROFILES  # registered on import, before Hypothesis reads --hypothesis-profile
@@ -31,7 +34,10 @@ RECORDS_KEY = pytest.StashKey[list[dict[str, Any]]]()
 BASELINES_KEY = pytest.StashKey[list[dict[str, Any]]]()
 DOC_KEY = pytest.StashKey[dict[str, Any]]()
 EXTERNAL_KEY = pytest.StashKey[list[dict[str, Any]]]()
+PREFETCHED_KEY = pytest.StashKey[dict[str, Outcome]]()
+WORKDIR_KEY = pytest.StashKey[str]()
 BEHAVIOUR_CHANGED = 10  # exit status of --compare-baseline when the target's behaviour changed
+INCOMPLETE = 11  # the request budget was spent: part of the suite did not run
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -47,6 +53,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--max-rps", type=float, default=None, help="request rate limit for the whole run (all workers)")
     g.addoption("--request-timeout", type=float, default=None, help="seconds per request (overrides [target] timeout)")
     g.addoption("--request-budget", type=int, default=None, help="stop sending after this many requests")
+    g.addoption("--max-answer-bytes", type=int, default=None,
+                help="read at most this many bytes of an answer (default 4 MiB; overrides [target] max_answer_bytes)")
+    g.addoption("--concurrency", type=int, default=8,
+                help="scenarios sent at once, under the same rate limit and budget (default 8; 1 = one by one)")
+    g.addoption("--reference-latency-ms", type=float, default=0.0,
+                help="delay every answer of the embedded endpoint (to measure the suite against a far target)")
     g.addoption("--record-baseline", default=None, metavar="FILE", help="record the fixed probes' behaviour")
     g.addoption("--compare-baseline", default=None, metavar="FILE",
                 help=f"compare the fixed probes with a recorded baseline (exit {BEHAVIOUR_CHANGED} on changes)")
@@ -78,17 +90,45 @@ def _without_configuration(config: pytest.Config) -> None:
     config._inicache["junit_family"] = "xunit1"  # clause on every case (private, but read by junitxml)
 
 
+def _workdir(config: pytest.Config) -> str:
+    """The run's private temporary directory (mode 0700; rate and budget files, probe files),
+    made by the controller, handed to xdist workers, removed at the end."""
+    worker = getattr(config, "workerinput", None)
+    if worker and "altcraft_dir" in worker:
+        return str(worker["altcraft_dir"])
+    if WORKDIR_KEY not in config.stash:
+        path = tempfile.mkdtemp(prefix="altcraft-contract-")
+        config.stash[WORKDIR_KEY] = path
+        config.add_cleanup(lambda: shutil.rmtree(path, ignore_errors=True))
+    return config.stash[WORKDIR_KEY]
+
+
+def _stop(config: pytest.Config, err: SuiteInputError) -> None:
+    """End the run with one line and its status, leaving a report that says why (not a stale one)."""
+    if not _is_worker(config):
+        reports.write_stopped(config.getoption("--reports-dir"), err.exit_status, str(err))
+    pytest.exit(f"altcraft-contract: {err}", returncode=err.exit_status)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    exits.guard_logging()
     _without_configuration(config)
     config.addinivalue_line("markers", "clause(id): the contract clause a scenario exercises")
     config.stash[OUTCOMES_KEY], config.stash[RECORDS_KEY], config.stash[BASELINES_KEY] = [], [], []
     config.stash[EXTERNAL_KEY] = []
     if config.getoption("hypothesis_profile", None) is None:
         settings.load_profile("default")  # ours, not Hypothesis' automatic "ci" (see profiles.resolve)
-    if _runs_contract_tests(config) and not config.option.xmlpath and not _is_worker(config):
-        config.option.xmlpath = str(Path(config.getoption("--reports-dir")) / "junit.xml")
+    if _runs_contract_tests(config) and not _is_worker(config):
+        reports.clear_stale(config.getoption("--reports-dir"))  # a reviewer must never read the last run's
+        if not config.option.xmlpath:
+            config.option.xmlpath = str(Path(config.getoption("--reports-dir")) / "junit.xml")
     _build_early(config)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    exits.guard_terminal(session.config)
 
 
 def scenario_params(family: str) -> list[Any]:
@@ -111,9 +151,12 @@ def _build(config: pytest.Config) -> None:
             seed=int(seed) if seed is not None else _shared_seed(config),
             max_rps=config.getoption("--max-rps"), timeout=config.getoption("--request-timeout"),
             request_budget=config.getoption("--request-budget"),
+            max_answer_bytes=config.getoption("--max-answer-bytes"), shared_dir=_workdir(config),
+            concurrency=config.getoption("--concurrency"),
+            reference_latency_ms=config.getoption("--reference-latency-ms"),
         )
     except SuiteInputError as err:
-        pytest.exit(f"altcraft-contract: {err}", returncode=err.exit_status)
+        _stop(config, err)
     config.stash[RUN_KEY] = run
     config.add_cleanup(run.close)
 
@@ -131,6 +174,7 @@ def _shared_seed(config: pytest.Config) -> int:
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
     node.workerinput["altcraft_seed"] = _shared_seed(node.config)
+    node.workerinput["altcraft_dir"] = _workdir(node.config)
 
 
 def _build_early(config: pytest.Config) -> None:
@@ -138,20 +182,26 @@ def _build_early(config: pytest.Config) -> None:
     from .reference import faults, variants
 
     fault, variant = config.getoption("--fault"), config.getoption("--reference-variant")
+    from .errors import TargetFileInvalid, TargetFileMissing
+
+    fault, variant = config.getoption("--fault"), config.getoption("--reference-variant")
     if fault != "none" and fault not in faults.catalogue():
-        pytest.exit(f"altcraft-contract: unknown fault {fault!r}; list them with "
-                    "`python -m altcraft_contract.reference --list-faults`", returncode=65)
+        _stop(config, TargetFileInvalid(f"unknown fault {fault!r}",
+                                        "list them with `python -m altcraft_contract.reference --list-faults`"))
     if variant not in variants.VARIANTS:
-        pytest.exit(f"altcraft-contract: unknown --reference-variant {variant!r}; use one of "
-                    f"{', '.join(variants.VARIANTS)}", returncode=65)
+        _stop(config, TargetFileInvalid(f"unknown --reference-variant {variant!r}",
+                                        f"use one of {', '.join(variants.VARIANTS)}"))
+    for name in ("--max-rps", "--request-timeout", "--request-budget", "--max-answer-bytes", "--concurrency"):
+        value = config.getoption(name)
+        if value is not None and value <= 0:
+            _stop(config, TargetFileInvalid(f"{name} {value} is not positive", f"give {name} a number above 0"))
     try:  # before Hypothesis' own plugin, which would end with an INTERNALERROR traceback
         profiles.resolve(config.getoption("hypothesis_profile", None))
     except SuiteInputError as err:
-        pytest.exit(f"altcraft-contract: {err}", returncode=err.exit_status)
+        _stop(config, err)
     compare = config.getoption("--compare-baseline")
     if compare and not Path(compare).is_file():
-        pytest.exit(f"altcraft-contract: baseline {compare!r} does not exist; record one first with "
-                    "--record-baseline", returncode=66)
+        _stop(config, TargetFileMissing(f"baseline {compare!r} does not exist", "record one first with --record-baseline"))
     if config.getoption("--target") and not _is_worker(config):
         _build(config)
 
@@ -176,15 +226,34 @@ def contract_run(request: pytest.FixtureRequest) -> Run:
     return request.config.stash[RUN_KEY]
 
 
+def _prefetch(request: pytest.FixtureRequest) -> dict[str, Outcome]:
+    """Every selected scenario, run once up front, ``--concurrency`` at a time, so a far target's
+    round trips overlap; the items then report in their own order. Under pytest-xdist the workers
+    are the concurrency, and each runs its scenarios as they come."""
+    config = request.config
+    if PREFETCHED_KEY not in config.stash:
+        run = config.stash[RUN_KEY]
+        wanted: list[Scenario] = []
+        if not _is_worker(config) and run.session.concurrency > 1:
+            for item in request.session.items:
+                sc = getattr(item, "callspec", None) and item.callspec.params.get("scenario")  # type: ignore[attr-defined]
+                if isinstance(sc, Scenario):
+                    wanted.append(sc)
+        config.stash[PREFETCHED_KEY] = run_all(wanted, run.session, run.session.concurrency) if wanted else {}
+    return config.stash[PREFETCHED_KEY]
+
+
 def run_in_pytest(scenario: Scenario, request: pytest.FixtureRequest) -> None:
     """The body of every contract item: run the scenario, turn its outcome into pytest's."""
     run = request.config.stash[RUN_KEY]
-    out = run_scenario(scenario, run.session)
+    out = _prefetch(request).pop(scenario.id, None) or run_scenario(scenario, run.session)
     request.config.stash[OUTCOMES_KEY].append(out)
     if out.status is Status.NOT_RUN:
         pytest.skip(f"not run: {out.reason}")
     if out.transport_error:
         pytest.fail(f"TRANSPORT (not a contract failure): {out.reason}", pytrace=False)
+    if out.status is Status.FAILED and not out.failures:
+        pytest.fail(f"ERROR (not a verdict on the target): {out.reason}", pytrace=False)
     if out.status is Status.FAILED:
         pytest.fail(reports.failure_text(out), pytrace=False)
     if out.status is Status.WAIVED:
@@ -196,12 +265,23 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     """Items that drive their own tool (schemathesis) enter the results too, as outcomes."""
     report = yield
     run = item.config.stash.get(RUN_KEY, None)
+    stopped = run.external_problems.pop(item.nodeid, None) if run is not None and call.when == "call" else None
+    if stopped is not None and report.outcome != "skipped":  # the tool was stopped: say why, as scenarios do
+        kind, text = stopped
+        if kind == "transport":
+            report.outcome, report.longrepr = "failed", f"TRANSPORT (not a contract failure): {text}"
+        else:
+            report.outcome, report.longrepr = "skipped", (str(item.path), 0, f"Skipped: not run: {text}")
+    exits.sanitize_report(report)  # every exit of a report (terminal, JUnit, xdist) sees it clean
     if run is not None and call.when == "call" and "contract_run" in getattr(item, "fixturenames", ()):
         clause = next((m.args[0] for m in item.iter_markers("clause")), "R6")
         # The tool's own message (schemathesis masks tokens in it), not the traceback around it.
         text = str(call.excinfo.value) if call.excinfo is not None else ""
+        if stopped is not None:
+            text = stopped[1]
         item.config.stash[EXTERNAL_KEY].append(results.external_outcome(
-            item.nodeid.split("::")[-1], clause, report.outcome, text, call.duration))
+            item.nodeid.split("::")[-1], clause, report.outcome, text, call.duration,
+            transport=stopped is not None and stopped[0] == "transport"))
     return report
 
 
@@ -252,15 +332,23 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     rec = results.merge(config.stash[RECORDS_KEY])
     changes = _baselines(config, session)
     doc = results.document(rec, changes)
-    doc["written"] = reports.write_all(doc, config.getoption("--reports-dir"))
-    config.stash[DOC_KEY] = doc
     if rec["unreachable"]:
         err = TargetUnreachable(f"the target {rec['target']['base_url']} stopped answering ({rec['unreachable']})",
                                 "check that it is up, then run again")
         doc["unreachable_line"] = f"altcraft-contract: {err}"
+        doc["stopped"] = {"exit_status": err.exit_status, "reason": str(err)}
         session.exitstatus = err.exit_status
+    elif exitstatus == pytest.ExitCode.INTERRUPTED:
+        doc["stopped"] = {"exit_status": int(exitstatus), "reason": "interrupted: the scenarios left were not run"}
+    elif rec.get("budget_spent"):
+        doc["stopped"] = {"exit_status": INCOMPLETE, "reason": "the request budget was spent: the scenarios "
+                          "reported 'not run' did not run (raise --request-budget to run them)"}
+        if session.exitstatus == 0:
+            session.exitstatus = INCOMPLETE
     elif changes and changes["changes"] and session.exitstatus == 0:
         session.exitstatus = BEHAVIOUR_CHANGED
+    doc["written"] = reports.write_all(doc, config.getoption("--reports-dir"))
+    config.stash[DOC_KEY] = doc
 
 
 def _baselines(config: pytest.Config, session: pytest.Session) -> dict[str, Any] | None:
@@ -280,9 +368,16 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     if not doc or "clauses" not in doc:
         return
     for line in reports.summary_lines(doc):
-        terminalreporter.write_line(line)
+        terminalreporter.write_line(safe(line))
     if config.getoption("--record-baseline"):
-        terminalreporter.write_line(f"baseline recorded: {config.getoption('--record-baseline')}")
-    terminalreporter.write_line(f"reports: {', '.join(doc['written'])}")
+        terminalreporter.write_line(safe(f"baseline recorded: {config.getoption('--record-baseline')}"))
+    terminalreporter.write_line(safe(f"reports: {', '.join(doc['written'])}"))
     if doc.get("unreachable_line"):
-        terminalreporter.write_line(doc["unreachable_line"], red=True)
+        terminalreporter.write_line(safe(doc["unreachable_line"]), red=True)
+    elif doc.get("stopped"):
+        terminalreporter.write_line(safe(f"altcraft-contract: stopped: {doc['stopped']['reason']}"), red=True)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if config.option.xmlpath and not _is_worker(config):
+        exits.scrub_file(config.option.xmlpath)  # JUnit is written by pytest: one more pass, to be sure

@@ -5,11 +5,15 @@ Reporters read the merged results record only; they never change a result.
 
 from __future__ import annotations
 
+import html
 import json
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import html_report
+from . import __version__, html_report
+from .failures import render_grouped
+from .redact import redact, safe
 
 if TYPE_CHECKING:
     from .runner import Outcome
@@ -17,7 +21,7 @@ if TYPE_CHECKING:
 
 def failure_text(out: Outcome) -> str:
     head = f"{len(out.failures)} contract failure(s): {', '.join(sorted(out.failed_clauses))}"
-    return head + "\n" + "\n".join(f.render() for f in out.failures[:10])
+    return head + "\n" + render_grouped(out.failures)
 
 
 def summary_lines(doc: dict[str, Any]) -> list[str]:
@@ -27,7 +31,8 @@ def summary_lines(doc: dict[str, Any]) -> list[str]:
     for row in doc["clauses"]:
         extra = f" - waived: {row['waiver']}" if row["waiver"] else ""
         extra += f" - {'; '.join(row['not_run_reasons'])}" if row["result"] == "not run" else ""
-        lines.append(f"  {row['clause']:<8} {row['result']:<12} {row['title']}{extra}")
+        result = f"blocked by {', '.join(row['blocked_by'])}" if row["result"] == "blocked" else row["result"]
+        lines.append(f"  {row['clause']:<8} {result:<12} {row['title']}{extra}")
     if doc["target"].get("ignored_keys"):
         lines.append("target file keys the suite does not use: " + ", ".join(doc["target"]["ignored_keys"]))
     if doc["undocumented_fields"]:
@@ -46,15 +51,43 @@ def _short(v: Any) -> str:
     return text if len(text) < 60 else text[:57] + "..."
 
 
+REPORT_FILES = ("results.json", "report.html", "junit.xml")
+
+
 def write_all(doc: dict[str, Any], directory: str) -> list[str]:
+    """results.json and report.html; both pass ``redact`` once more on their way out."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     path = out / "results.json"
-    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+    path.write_text(redact(json.dumps(doc, indent=2, ensure_ascii=False)), encoding="utf-8")
     written.append(str(path))
-    html = out / "report.html"
-    html.write_text(html_report.render(doc), encoding="utf-8")
-    written.append(str(html))
+    page = out / "report.html"
+    page.write_text(redact(html_report.render(doc)), encoding="utf-8")
+    written.append(str(page))
     return written
+
+
+def clear_stale(directory: str) -> None:
+    """Remove the previous run's reports before this one starts: a stale report read as this run's
+    is worse than none."""
+    for name in REPORT_FILES:
+        (Path(directory) / name).unlink(missing_ok=True)
+
+
+def write_stopped(directory: str, exit_status: int, reason: str) -> list[str]:
+    """A run that ends before it starts still leaves a report: why it stopped, and its status."""
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    doc = {"suite_version": __version__, "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+           "stopped": {"exit_status": exit_status, "reason": safe(reason)}}
+    (out / "results.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+    text = html.escape(safe(reason))
+    (out / "report.html").write_text(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Contract run stopped</title>"
+        "</head><body style=\"font:14px system-ui;margin:28px\"><h1>Contract run stopped before it ran "
+        f"<span id=\"verdict\" style=\"color:#cf222e\">STOPPED</span></h1><p id=\"reason\">{text}</p>"
+        f"<p>Exit status {exit_status}. No scenario ran; nothing here is a verdict on the target.</p>"
+        f"<p class=\"meta\">{doc['generated_at']}, suite {__version__}</p></body></html>", encoding="utf-8")
+    return [str(out / "results.json"), str(out / "report.html")]
 

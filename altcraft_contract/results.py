@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__, clauses
 from .failures import Failure, Status
+from .redact import cut, redact
 
 if TYPE_CHECKING:
     from .run import Run
@@ -28,16 +29,18 @@ def outcome_dict(o: Outcome) -> dict[str, Any]:
             "failures": [failure_dict(f) for f in o.failures], "waived": [failure_dict(f) for f in o.waived]}
 
 
-def external_outcome(name: str, clause: str, outcome: str, text: str, seconds: float) -> dict[str, Any]:
+def external_outcome(name: str, clause: str, outcome: str, text: str, seconds: float, *,
+                     transport: bool = False) -> dict[str, Any]:
     """An item that drives its own tool (schemathesis), as an outcome; its text is the tool's own
-    report, which masks tokens itself."""
+    report (cut and redacted like any text from the target)."""
     status = {"passed": Status.PASSED, "failed": Status.FAILED}.get(outcome, Status.NOT_RUN).value
     named = re.search(r"\(([TEDMRXPIV][0-9](?:\.text)?)\)", text)  # our checks name their clause: "(D2)"
     clause = named.group(1) if named else clause
-    failures = [] if status != Status.FAILED.value else [failure_dict(Failure(
+    failures = [] if status != Status.FAILED.value or transport else [failure_dict(Failure(
         clause, name, "schemathesis found a problem", text[-4000:]))]
-    return {"id": f"schemathesis: {name}", "clause": clause, "status": status, "reason": "",
-            "transport_error": False, "requests": 0, "seconds": round(seconds, 3), "failures": failures,
+    reason = redact(cut(text, 500)) if transport or status == Status.NOT_RUN.value else ""
+    return {"id": f"schemathesis: {name}", "clause": clause, "status": status, "reason": reason,
+            "transport_error": transport, "requests": 0, "seconds": round(seconds, 3), "failures": failures,
             "waived": []}
 
 
@@ -58,6 +61,7 @@ def record(run: Run, outcomes: list[Outcome], started: float) -> dict[str, Any]:
         "notes": {path: failure_dict(f) for path, f in s.tally.notes.items()},
         "outcomes": [outcome_dict(o) for o in outcomes],
         "unreachable": run.session.unreachable,
+        "budget_spent": run.session.client.gate.budget_spent,
     }
 
 
@@ -79,6 +83,7 @@ def merge(records: list[dict[str, Any]]) -> dict[str, Any]:
     out["started"] = min(r["started"] for r in records)
     out["finished"] = max(r["finished"] for r in records)
     out["unreachable"] = next((r["unreachable"] for r in records if r["unreachable"]), None)
+    out["budget_spent"] = any(r.get("budget_spent") for r in records)
     out["outcomes"].sort(key=lambda o: o["id"])
     return out
 
@@ -98,25 +103,31 @@ def clause_table(rec: dict[str, Any]) -> list[dict[str, Any]]:
     failed: Counter[str] = Counter()
     waived: Counter[str] = Counter()
     not_run: dict[str, list[str]] = {}
-    ran: set[str] = set()
+    blockers: dict[str, set[str]] = {}  # clause -> clauses whose failures stopped its scenarios first
     for o in rec["outcomes"]:
         failed.update(f["clause"] for f in o["failures"])
         waived.update(f["clause"] for f in o["waived"])
         if o["status"] == Status.NOT_RUN.value:
             not_run.setdefault(o["clause"], []).append(o["reason"])
-        else:
-            ran.add(o["clause"])
+        elif o["transport_error"]:
+            not_run.setdefault(o["clause"], []).append("a transport problem stopped it (TRANSPORT)")
+        elif o["status"] == Status.FAILED.value:
+            blockers.setdefault(o["clause"], set()).update(f["clause"] for f in o["failures"])
     held, api = rec["held"], rec["target"]["api_version"]
     rows = []
     for c in clauses.CLAUSES:
+        blocked_by = sorted(blockers.get(c.id, set()) - {c.id})
+        # A clause passes only on evidence: at least one of its checks ran and held.
         if c.id in ("V72", "V74"):
             result = "applied" if c.id[1:] == api[1:] else "not applied"
         elif failed[c.id]:
             result = Status.FAILED.value
         elif waived[c.id]:
             result = Status.WAIVED.value
-        elif held.get(c.id, 0) or c.id in ran:
+        elif held.get(c.id, 0):
             result = Status.PASSED.value
+        elif blocked_by:
+            result = "blocked"
         elif c.id in not_run:
             result = Status.NOT_RUN.value
         else:
@@ -124,8 +135,25 @@ def clause_table(rec: dict[str, Any]) -> list[dict[str, Any]]:
         rows.append({"clause": c.id, "level": c.level, "family": clauses.FAMILIES[c.family], "title": c.title,
                      "result": result, "checks_held": held.get(c.id, 0), "failures": failed[c.id],
                      "waived": waived[c.id], "waiver": rec["target"]["waivers"].get(c.id),
+                     "blocked_by": blocked_by if result == "blocked" else [],
                      "not_run_reasons": sorted(set(not_run.get(c.id, []))), "facets": _facets_of(rec, c.id)})
     return rows
+
+
+def failure_groups(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """Alike failures across the run (same clause, check, path and kind of received value) as one
+    group: a count, the scenarios that show it, and the first as the example."""
+    groups: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    for sc in doc["scenarios"]:
+        for f in sc["failures"]:
+            key = (f["clause"], f["check"], f["path"], type(f["received"]).__name__)
+            g = groups.setdefault(key, {"clause": f["clause"], "check": f["check"], "path": f["path"],
+                                        "count": 0, "scenarios": [], "example": f, "example_scenario": sc["id"]})
+            g["count"] += 1
+            if sc["id"] not in g["scenarios"]:
+                g["scenarios"].append(sc["id"])
+    order = {c.id: i for i, c in enumerate(clauses.CLAUSES)}
+    return sorted(groups.values(), key=lambda g: (order.get(g["clause"], 99), g["check"], g["path"]))
 
 
 def document(rec: dict[str, Any], baseline: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -144,4 +172,5 @@ def document(rec: dict[str, Any], baseline: dict[str, Any] | None = None) -> dic
         "scenarios": rec["outcomes"],
         "undocumented_fields": sorted(rec["notes"]),
         "behaviour_changes": baseline,
+        "stopped": None,  # why the run ended early, when it did (set by the front end)
     }

@@ -11,7 +11,7 @@ from .calls import Call, Expect
 from .client import Client
 from .errors import SuiteInputError, TargetUnreachable
 from .failures import TransportProblem
-from .ratelimit import RateLimiter
+from .gate import DEFAULT_MAX_ANSWER_BYTES, Gate, requests_session
 from .reference import server, variants
 from .session import Session, transport_problem
 from .strategies import base_fields
@@ -25,7 +25,17 @@ class Run:
     fault: str = "none"
     variant: str = "strict"
     app: Any = None  # the reference WSGI app when it runs in-process (tools call it directly)
+    # Items that drive their own tool: what stopped them (("transport" | "not run", text)), by node id.
+    external_problems: dict[str, tuple[str, str]] = field(default_factory=dict)
     _closers: list[Any] = field(default_factory=list)
+    _requests: Any = None
+
+    def requests_session(self) -> Any:
+        """A ``requests`` session for tools (schemathesis) whose every request passes the gate."""
+        if self._requests is None:
+            self._requests = requests_session(self.session.client.gate)
+            self._closers.append(self._requests.close)
+        return self._requests
 
     def close(self) -> None:
         for c in reversed(self._closers):
@@ -33,7 +43,8 @@ class Run:
         self._closers.clear()
 
 
-def _embedded(api_version: str | None, transport: str, fault: str, variant: str) -> tuple[Target, Any, Client, list[Any]]:
+def _embedded(api_version: str | None, transport: str, fault: str, variant: str,
+              latency_ms: float = 0.0) -> tuple[Target, Any, Client, list[Any]]:
     if variant not in variants.VARIANTS:
         raise SuiteInputError(f"unknown --reference-variant {variant!r}",
                               f"use one of {', '.join(variants.VARIANTS)}")
@@ -41,7 +52,7 @@ def _embedded(api_version: str | None, transport: str, fault: str, variant: str)
     # The canary test sets the token variable; otherwise the endpoint gets a fresh random token.
     token = os.environ.get(server.TOKEN_ENV) or secrets.token_hex(16)
     try:
-        app = server.make_app(api_version or "v74", fault, style, frozenset({token}))
+        app = server.make_app(api_version or "v74", fault, style, frozenset({token}), latency_ms=latency_ms)
     except KeyError as exc:
         raise SuiteInputError(str(exc.args[0]), "see `python -m altcraft_contract.reference --list-faults`") from None
     if transport == "inprocess":
@@ -54,24 +65,25 @@ def _embedded(api_version: str | None, transport: str, fault: str, variant: str)
     return target, app, client, [srv.stop, client.close]
 
 
-def _limit(client: Client, target: Target, max_rps: float | None, timeout: float | None,
-           budget: int | None) -> None:
-    """Apply the safety settings: the option wins over the target file."""
-    rps = max_rps if max_rps is not None else target.max_rps
-    if rps:
-        client.before_send = RateLimiter(rps, target.base_url).wait
-    client.budget = budget if budget is not None else target.request_budget
-    if timeout is not None:
-        client.set_timeout(timeout)
+def _gate(target: Target, max_rps: float | None, timeout: float | None, budget: int | None,
+          max_answer_bytes: int | None, shared_dir: str | None) -> Gate:
+    """The safety settings of the run: an option wins over the target file."""
+    return Gate(max_rps=max_rps if max_rps is not None else target.max_rps,
+                budget=budget if budget is not None else target.request_budget,
+                timeout=timeout if timeout is not None else target.timeout,
+                max_answer_bytes=max_answer_bytes or target.max_answer_bytes or DEFAULT_MAX_ANSWER_BYTES,
+                shared_dir=shared_dir)
 
 
 def build_run(*, target_path: str | None = None, base_url: str | None = None, api_version: str | None = None,
               transport: str = "loopback", fault: str = "none", variant: str = "strict",
               hypothesis_profile: str = "default", seed: int = 0, check_reachable: bool = True,
-              max_rps: float | None = None, timeout: float | None = None, request_budget: int | None = None) -> Run:
+              max_rps: float | None = None, timeout: float | None = None, request_budget: int | None = None,
+              max_answer_bytes: int | None = None, shared_dir: str | None = None, concurrency: int = 1,
+              reference_latency_ms: float = 0.0) -> Run:
     """Everything a run needs; a problem with the suite's input raises a one-line SuiteInputError."""
     if target_path is None:
-        target, app, client, closers = _embedded(api_version, transport, fault, variant)
+        target, app, client, closers = _embedded(api_version, transport, fault, variant, reference_latency_ms)
         run = Run(Session(target, client, hypothesis_profile=hypothesis_profile, seed=seed), transport, fault, variant,
                   app if transport == "inprocess" else None)
     else:
@@ -84,7 +96,10 @@ def build_run(*, target_path: str | None = None, base_url: str | None = None, ap
         closers = [client.close]
         run = Run(Session(target, client, hypothesis_profile=hypothesis_profile, seed=seed))
     run._closers.extend(closers)
-    _limit(client, target, max_rps, timeout, request_budget)
+    client.gate = _gate(target, max_rps, timeout, request_budget, max_answer_bytes, shared_dir)
+    client.set_timeout(client.gate.timeout)
+    run.session.workdir = shared_dir
+    run.session.concurrency = max(1, concurrency)
     if check_reachable:
         try:
             run.session.client.send(Call.of(base_fields(target)), Expect.anything("T1"))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from .failures import ContractViolation, Failure, NotRun, Status, TransportProblem
+from .gate import count_requests
 from .scenarios.registry import Scenario
 from .session import Session
 
@@ -31,7 +33,10 @@ def run_scenario(scenario: Scenario, session: Session) -> Outcome:
     missing = scenario.missing(session.target)
     if missing:
         return Outcome(scenario, Status.NOT_RUN, reason=missing)
-    sent, waived_before, started = session.client.sent, len(session.tally.waived), time.perf_counter()
+    counted = count_requests()  # its own requests, though scenarios run side by side (--concurrency)
+    started = time.perf_counter()
+    waived = session.waived_here()
+    waived.clear()
     out = Outcome(scenario, Status.PASSED)
     try:
         scenario.run(session)
@@ -41,10 +46,36 @@ def run_scenario(scenario: Scenario, session: Session) -> Outcome:
         out.status, out.reason, out.transport_error = Status.FAILED, str(t), True
     except NotRun as n:
         out.status, out.reason = Status.NOT_RUN, str(n)
-    out.waived = session.tally.waived[waived_before:]
+    except Exception as exc:  # the suite could not judge: say so, blame nothing on the target
+        out.status, out.reason = Status.FAILED, f"the suite could not judge this scenario: {type(exc).__name__}: {exc}"
+    out.waived = list(waived)
     if out.status is Status.PASSED and out.waived:
         out.status = Status.WAIVED
         out.reason = "; ".join(sorted({f"{f.clause}: {session.target.waivers[f.clause]}" for f in out.waived}))
-    out.requests = session.client.sent - sent
+    out.requests = counted[0]
     out.seconds = time.perf_counter() - started
     return out
+
+
+def run_all(scenarios: list[Scenario], session: Session, concurrency: int) -> dict[str, Outcome]:
+    """Run ``scenarios`` ``concurrency`` at a time (each one's requests stay in its own order and
+    its own seed, so the verdicts are those of a run one by one); keyed by scenario id.
+
+    On Ctrl-C the gate is closed first, so scenarios in flight end at their next request and
+    nothing more is sent."""
+    if concurrency <= 1:
+        return {s.id: run_scenario(s, session) for s in scenarios}
+    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="altcraft-scenario")
+    # The long generated scenarios first, so none of them starts last and sets the run's length.
+    ordered = sorted(scenarios, key=lambda s: "generated" not in s.title)
+    futures = {s.id: pool.submit(run_scenario, s, session) for s in ordered}
+    try:
+        pending = set(futures.values())
+        while pending:  # short waits, so a KeyboardInterrupt reaches this thread promptly
+            _, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
+    except BaseException:
+        session.client.gate.stopped = "the run was interrupted"
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return {sid: f.result() for sid, f in futures.items()}

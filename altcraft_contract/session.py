@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextvars
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +62,10 @@ def facet(call: Call) -> tuple[str, str]:
     return str(mode), f"{body}->{call.answer}"
 
 class Session:
+    """Shared by the scenarios of a run, which may run in several threads (``--concurrency``): the
+    tallies and the transport streak are kept under a lock, and what one scenario waived is kept
+    per thread."""
+
     def __init__(self, target: Target, client: Client, *, hypothesis_profile: str = "quick", seed: int = 0) -> None:
         self.target = target
         self.client = client
@@ -66,7 +73,38 @@ class Session:
         self.seed = seed
         self.tally = Tally()
         self.unreachable: str | None = None
+        self.workdir: str | None = None  # the run's private temporary directory (probe files)
+        self.concurrency = 1
         self._down_streak = 0
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._pool: ThreadPoolExecutor | None = None  # for expect_all; never used by scenario threads
+
+    def waived_here(self) -> list[Failure]:
+        """Failures waived by the scenario running in this thread (``runner`` resets it)."""
+        if not hasattr(self._local, "waived"):
+            self._local.waived = []
+        waived: list[Failure] = self._local.waived
+        return waived
+
+    def note_transport(self, problem: TransportProblem) -> bool:
+        """Count a transport problem toward the one "unreachable" verdict (any sender reports here).
+        False once that verdict stands: later problems (concurrent scenarios hit the same dead
+        target) are "not run", so only the streak that proved it down is reported."""
+        if not problem.target_down:
+            return True
+        with self._lock:
+            if self.unreachable:
+                return False
+            self._down_streak += 1
+            if self._down_streak >= DOWN_AFTER:
+                self.unreachable = str(problem)  # one verdict, instead of a failure per scenario
+                self.client.gate.stopped = f"the target is unreachable ({self.unreachable})"
+            return True
+
+    def note_answer(self) -> None:
+        with self._lock:
+            self._down_streak = 0
 
     # -- one exchange --------------------------------------------------------------------
     def send(self, call: Call, expect: Expect) -> Exchange:
@@ -76,12 +114,10 @@ class Session:
         ex = self.client.send(call, expect)
         problem = transport_problem(ex)
         if problem is None:
-            self._down_streak = 0
+            self.note_answer()
             return ex
-        if problem.target_down:
-            self._down_streak += 1
-            if self._down_streak >= DOWN_AFTER:
-                self.unreachable = str(problem)  # one verdict, instead of a failure per scenario
+        if not self.note_transport(problem):
+            raise NotRun(f"the target is unreachable ({self.unreachable})")
         raise problem
 
     def checked(self, call: Call, expect: Expect) -> tuple[Exchange, list[Failure]]:
@@ -89,15 +125,16 @@ class Session:
         ex = self.send(call, expect)
         failures, held = run_checks(ex, self.target)
         mode, fmt = facet(call)
-        for c in held:
-            clause = ex.expect.clause if c.clause == "*" else c.clause
-            self.tally.held[clause] += 1
-            self.tally.facets[(clause, mode, fmt, "held")] += 1
-        for f in failures:
-            if f.severity == "note":
-                self.tally.notes.setdefault(f.path, f)
-            else:
-                self.tally.facets[(f.clause, mode, fmt, "failed")] += 1
+        with self._lock:
+            for c in held:
+                clause = ex.expect.clause if c.clause == "*" else c.clause
+                self.tally.held[clause] += 1
+                self.tally.facets[(clause, mode, fmt, "held")] += 1
+            for f in failures:
+                if f.severity == "note":
+                    self.tally.notes.setdefault(f.path, f)
+                else:
+                    self.tally.facets[(f.clause, mode, fmt, "failed")] += 1
         return ex, [f for f in failures if f.severity == "error"]
 
     # -- verdicts ------------------------------------------------------------------------
@@ -106,7 +143,9 @@ class Session:
         blocking = []
         for f in failures:
             if f.clause in self.target.waivers:
-                self.tally.waived.append(f)
+                with self._lock:
+                    self.tally.waived.append(f)
+                self.waived_here().append(f)
             else:
                 blocking.append(f)
         if blocking:
@@ -118,10 +157,27 @@ class Session:
         self.enforce(failures)
         return ex
 
+    def expect_all(self, pairs: list[tuple[Call, Expect]]) -> list[Exchange]:
+        """Send calls that do not depend on each other at once (``--concurrency``), check each, and
+        raise as the same calls sent one by one would: on the first, in order, that fails."""
+        if self.concurrency <= 1 or len(pairs) < 2:
+            return [self.expect(c, e) for c, e in pairs]
+        if self._pool is None:
+            with self._lock:
+                if self._pool is None:
+                    self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="altcraft-send")
+        # Each call in a copy of this context, so its requests count toward this scenario.
+        futures = [self._pool.submit(contextvars.copy_context().run, self.checked, c, e) for c, e in pairs]
+        done = [f.result() for f in futures]  # a transport problem is raised here, in order
+        for _, failures in done:
+            self.enforce(failures)
+        return [ex for ex, _ in done]
+
     def compare(self, relation: Callable[[list[Exchange]], Iterable[Failure]], exchanges: list[Exchange]) -> None:
         found = list(relation(exchanges))
         if not found:
-            self.tally.held[REGISTRY[relation.__name__].clause] += 1
+            with self._lock:
+                self.tally.held[REGISTRY[relation.__name__].clause] += 1
         self.enforce(found)
 
     # -- generated inputs ----------------------------------------------------------------
@@ -140,6 +196,24 @@ class Session:
             except (TransportProblem, NotRun) as exc:  # not the target's contract: do not shrink it
                 stopped.append(exc)
 
-        prop()
+        try:
+            prop()
+        except Exception as exc:
+            if stopped:  # the transport failed part-way: that, not what it did to an example, is the news
+                raise stopped[0] from None
+            violations = _violations_in(exc)
+            if violations:  # Hypothesis groups distinct or unreproducible failures; they are still failures
+                raise ContractViolation([f for v in violations for f in v.failures]) from None
+            raise
         if stopped:
             raise stopped[0]
+
+
+def _violations_in(exc: BaseException) -> list[ContractViolation]:
+    """The contract violations inside ``exc`` (itself, or an exception group such as Hypothesis'
+    FlakyFailure, which a target that fails only now and then produces)."""
+    if isinstance(exc, ContractViolation):
+        return [exc]
+    if isinstance(exc, BaseExceptionGroup):
+        return [v for e in exc.exceptions for v in _violations_in(e)]
+    return []

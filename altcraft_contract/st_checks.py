@@ -12,12 +12,16 @@ import json
 import os
 from typing import Any
 
+import requests
 import schemathesis
+import urllib3
 import xxhash
 from schemathesis import Config, GenerationMode
 
 from . import schemas, xmlcodec
 from .checks.envelope import allowed_statuses
+from .failures import NotRun, TransportProblem
+from .gate import TRUNCATED_HEADER, classify
 
 SEED = int(os.environ.get("ALTCRAFT_SCHEMATHESIS_SEED", "0"))
 # E4's setting; the pytest module sets it from the target, `st run` users through the environment.
@@ -48,6 +52,8 @@ def _envelope(response: Any) -> Any:
 
 def answer_is_an_envelope(ctx: Any, response: Any, case: Any) -> None:
     """E1/E4: every answer is an envelope with an integer error and string error_text; no 5xx."""
+    cut_at = next((v for k, v in response.headers.items() if k.lower() == TRUNCATED_HEADER), None)
+    assert cut_at is None, f"the answer is longer than the suite reads: it stopped after {cut_at} bytes (E1)"
     assert response.status_code < 500, f"HTTP {response.status_code}: the server failed (E4)"
     try:
         env = _envelope(response)
@@ -86,6 +92,32 @@ for _check in CHECKS:
 # Schemathesis' status expectations assume failures carry 4xx; this API's ride in HTTP 200.
 EXCLUDED = ["negative_data_rejection", "positive_data_acceptance", "missing_required_header",
             "unsupported_method", "ignored_auth"]
+
+
+def send_case(case: Any, run: Any, key: str) -> None:
+    """Send ``case`` through the run's gate and validate it with our checks. A transport problem or
+    a spent budget is kept in ``run.external_problems[key]`` (and ends the item's later examples at
+    once, so Hypothesis neither shrinks nor retries it) instead of being raised."""
+    if key in run.external_problems:
+        return
+    session = run.session
+    target = session.target
+    SETTINGS["error_http_status"] = target.error_http_status
+    gate = session.client.gate
+    token = session.client.token_for_tools()
+    if isinstance(case.body, dict):
+        case.body["token"] = token  # a valid token, so the answers say more than "401"
+    where: dict[str, Any] = {"app": run.app} if run.app is not None else {
+        "base_url": target.base_url, "session": run.requests_session(), "timeout": gate.timeout}
+    try:
+        case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, additional_checks=CHECKS,
+                               excluded_checks=[excluded(n) for n in EXCLUDED], **where)
+    except NotRun as exc:
+        run.external_problems[key] = ("not run", str(exc))
+    except (requests.RequestException, TransportProblem, urllib3.exceptions.HTTPError) as exc:
+        problem = classify(exc)
+        session.note_transport(problem)
+        run.external_problems[key] = ("transport", str(problem))
 
 
 def load_schema() -> Any:

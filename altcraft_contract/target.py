@@ -17,7 +17,7 @@ StatusMode = Literal["200", "mirror", "any"]
 
 _TARGET_KEYS = {
     "base_url": str, "token_env": str, "api_version": str, "error_http_status": (str, int),
-    "max_rps": (int, float), "timeout": (int, float), "request_budget": int,
+    "max_rps": (int, float), "timeout": (int, float), "request_budget": int, "max_answer_bytes": int,
 }
 _DATA_KEYS = {"rel_id": int, "unknown_rel_id": int, "unknown_resource_id": int, "profiles": list}
 _PROFILE_KEYS = {
@@ -71,6 +71,7 @@ class Target:
     max_rps: float | None = None
     timeout: float = 10.0
     request_budget: int | None = None
+    max_answer_bytes: int | None = None  # the longest answer the suite reads (default: gate's)
     source: str = "embedded"
     ignored_keys: tuple[str, ...] = ()  # keys the suite does not know and that are no typo of its own
 
@@ -178,6 +179,7 @@ def parse_target(doc: Mapping[str, Any], where: str) -> Target:
         max_rps=float(tgt["max_rps"]) if "max_rps" in tgt else None,
         timeout=float(tgt.get("timeout", 10.0)),
         request_budget=tgt.get("request_budget"),
+        max_answer_bytes=tgt.get("max_answer_bytes"),
         source=where,
         ignored_keys=tuple(ignored),
     )

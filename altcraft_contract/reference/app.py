@@ -7,6 +7,7 @@ answered as an envelope (R6), never as a crash.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,8 +83,9 @@ class ReferenceApp:
     """``ReferenceApp(api_version, style, fault)`` is a WSGI callable."""
 
     def __init__(self, api_version: str = "v74", style: render.Style | None = None,
-                 fault: Fault = NO_FAULT, tokens: Iterable[str] = VALID_TOKENS) -> None:
+                 fault: Fault = NO_FAULT, tokens: Iterable[str] = VALID_TOKENS, latency_ms: float = 0.0) -> None:
         self.api_version = api_version
+        self.latency = latency_ms / 1000  # a far-away deployment's round trip, for the benchmark
         self.style = style or render.Style()
         self.fault = fault
         self.tokens = frozenset(tokens)
@@ -91,6 +93,8 @@ class ReferenceApp:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         req = Request(environ)
+        if self.latency:
+            time.sleep(self.latency)
         try:
             reply = self.handle(req)
         except Crash:

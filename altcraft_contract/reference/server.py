@@ -19,8 +19,8 @@ TOKEN_ENV = "ALTCRAFT_API_TOKEN"
 
 
 def make_app(api_version: str = "v74", fault: str = "none", style: Style | None = None,
-             tokens: frozenset[str] = data.VALID_TOKENS) -> ReferenceApp:
-    return ReferenceApp(api_version, style or Style(), faults.get(fault), tokens)
+             tokens: frozenset[str] = data.VALID_TOKENS, latency_ms: float = 0.0) -> ReferenceApp:
+    return ReferenceApp(api_version, style or Style(), faults.get(fault), tokens, latency_ms)
 
 
 class LoopbackServer:

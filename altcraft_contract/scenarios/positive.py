@@ -23,16 +23,15 @@ def by_id(s: Session, p: Profile) -> Call:
 
 @scenario("M2", "every profile is found by each of its identifiers")
 def each_profile_each_mode(s: Session) -> None:
-    for p in s.target.profiles:
-        for mode in p.modes():
-            s.expect(by_mode(s, p, mode), Expect.success("M2", p.profile_id))
+    s.expect_all([(by_mode(s, p, mode), Expect.success("M2", p.profile_id))
+                  for p in s.target.profiles for mode in p.modes()])
 
 
 @scenario("M4", "every mode returns the same data for one profile")
 def modes_agree(s: Session) -> None:
     for p in s.target.profiles:
         # A mode that finds nothing is M2's failure; M4 is about what the modes that succeed say.
-        answers = [s.expect(by_mode(s, p, m), Expect.success("M2", p.profile_id)) for m in p.modes()]
+        answers = s.expect_all([(by_mode(s, p, m), Expect.success("M2", p.profile_id)) for m in p.modes()])
         s.compare(same_data_across_modes, answers)
 
 

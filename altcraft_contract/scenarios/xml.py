@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -38,14 +39,25 @@ def xml_any_order(s: Session) -> None:
         s.expect(reversed_call, Expect.success("X4", p.profile_id))
 
 
-def _entity_bodies(target: Target) -> list[tuple[str, bytes]]:
+def _probe_files(workdir: str | None, pid: str) -> tuple[Path, Path]:
+    """The files the external-entity probes name, in the run's private directory (removed with it);
+    without one (a library caller), in a private directory of their own."""
+    where = Path(workdir or tempfile.mkdtemp(prefix="altcraft-contract-x6-"))
+    marker, pid_file = where / "x6-marker.txt", where / "x6-pid.txt"
+    for path, text in ((marker, X6_MARKER), (pid_file, pid)):  # read only by a target here that resolves them
+        if not path.is_file():  # written whole, then renamed: concurrent probes never read half a file
+            fd, tmp = tempfile.mkstemp(dir=where)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, path)
+    return marker, pid_file
+
+
+def _entity_bodies(target: Target, workdir: str | None = None) -> list[tuple[str, bytes]]:
     """The X6 probes. Each one, expanded, would name something the target holds, so an expanding
     parser shows itself by *succeeding* (or by echoing the marker), not only by being slow."""
-    tmp = Path(tempfile.gettempdir())
-    marker, pid_file = tmp / "altcraft-contract-x6.txt", tmp / "altcraft-contract-x6-pid.txt"
     pid = target.profiles[0].profile_id
-    marker.write_text(X6_MARKER, encoding="utf-8")
-    pid_file.write_text(pid, encoding="utf-8")  # read only by a target on this machine that resolves it
+    marker, pid_file = _probe_files(workdir, pid)
     head = b'<?xml version="1.0"?><!DOCTYPE xml ['
     rel = b"<xml><rel_id>" + str(target.rel_id).encode() + b"</rel_id>"
     return [
@@ -68,7 +80,7 @@ for _i, _title in enumerate(X6_TITLES):
         # A plain request first: the time bound is relative to this target's own round trip.
         plain = s.expect(by_id(s, s.target.profiles[0]).variant(answer_format="xml"),
                          Expect.success("X6", s.target.profiles[0].profile_id))
-        raw = _entity_bodies(s.target)[i][1]
+        raw = _entity_bodies(s.target, s.workdir)[i][1]
         call = Call(fields=(), raw_body=raw, body_format="xml", auth=Auth.HEADER, answer_format="xml")
         probe = s.expect(call, Expect.error("X6", None, reason=f"{title}: refused, or answered without expanding it"))
         bound = x6_time_bound(plain.elapsed)
@@ -81,7 +93,7 @@ for _i, _title in enumerate(X6_TITLES):
 
 def parity(s: Session, call: Call) -> None:
     """Send the four forms of ``call`` and compare them (each answer is checked on its own too)."""
-    answers = [s.expect(c, Expect.anything("P1")) for c in format_combinations(call)]
+    answers = s.expect_all([(c, Expect.anything("P1")) for c in format_combinations(call)])
     s.compare(json_and_xml_agree, answers)
 
 

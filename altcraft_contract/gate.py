@@ -1,0 +1,203 @@
+"""The one gate every request of a run passes, whoever sends it (the suite's client, schemathesis,
+baselines, probes): the request budget, the rate limit, the timeout, 429/Retry-After, a bounded
+read of the answer and a stop on Ctrl-C.
+
+The target is untrusted: an answer is read as a stream up to ``max_answer_bytes`` and within
+``timeout`` seconds in all (a body that never ends, or trickles, cannot hold the run), so memory
+and time stay bounded whatever it sends.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from .failures import BudgetExhausted, NotRun, TransportProblem
+from .ratelimit import RateLimiter, RequestCounter
+from .redact import cut, redact
+
+DEFAULT_MAX_ANSWER_BYTES = 4 * 1024 * 1024
+MAX_RETRY_AFTER = 30.0
+TRUNCATED_HEADER = "x-altcraft-contract-truncated"  # set on a requests answer the gate cut short
+
+
+# The requests of one scenario, wherever they are sent from (its thread, or the threads that
+# ``Session.expect_all`` hands its independent calls to, which run in a copy of its context).
+_SCOPE: ContextVar[list[int] | None] = ContextVar("altcraft_requests", default=None)
+
+
+def count_requests() -> list[int]:
+    """Start counting the requests admitted in this context; the list's one item is the count."""
+    counter = [0]
+    _SCOPE.set(counter)
+    return counter
+
+
+@dataclass
+class Bounded:
+    """An answer body as far as the gate read it."""
+
+    body: bytes
+    size: int  # bytes read (the body's full length unless ``truncated``)
+    truncated: bool
+
+
+class AnswerTooSlow(TransportProblem):
+    def __init__(self, seconds: float, size: int) -> None:
+        super().__init__("timeout", f"the answer did not end within {seconds:g} s ({size} bytes read)")
+
+
+def read_bounded(chunks: Iterable[bytes], limit: int, deadline: float, timeout: float) -> Bounded:
+    """Read ``chunks`` until they end, ``limit`` bytes are read, or ``deadline`` passes (a timeout)."""
+    kept: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > limit:
+            kept.append(chunk[: max(0, limit - (size - len(chunk)))])
+            return Bounded(b"".join(kept), size, True)
+        kept.append(chunk)
+        if time.monotonic() > deadline:
+            raise AnswerTooSlow(timeout, size)
+    return Bounded(b"".join(kept), size, False)
+
+
+def retry_after(status: int, headers: Mapping[str, str]) -> float | None:
+    """Seconds to wait before retrying a 429 (Retry-After in seconds or as an HTTP date), else None."""
+    if status != 429:
+        return None
+    value = str(headers.get("Retry-After", "1")).strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            seconds = parsedate_to_datetime(value).timestamp() - time.time()
+        except (TypeError, ValueError):
+            seconds = 1.0
+    if math.isnan(seconds):
+        seconds = 1.0
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+class Gate:
+    """Admission for every request of a run (all threads; all processes through ``shared_dir``)."""
+
+    def __init__(self, *, max_rps: float | None = None, budget: int | None = None, timeout: float = 10.0,
+                 max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES, shared_dir: str | None = None,
+                 max_retries_429: int = 3) -> None:
+        self.limiter = RateLimiter(max_rps, shared_dir) if max_rps else None
+        self.counter = RequestCounter(shared_dir)
+        self.budget = budget
+        self.timeout = timeout
+        self.max_answer_bytes = max_answer_bytes
+        self.max_retries_429 = max_retries_429
+        self.sent = 0  # by this process
+        self.waited_429 = 0.0
+        self.budget_spent = False
+        self.stopped: str | None = None  # set on Ctrl-C or a fatal verdict: nothing more is sent
+        self._lock = threading.Lock()
+
+    def admit(self) -> None:
+        """Wait for a slot; raise BudgetExhausted (or NotRun once stopped) instead of sending."""
+        if self.stopped:
+            raise NotRun(self.stopped)
+        if not self.counter.take(self.budget):
+            self.budget_spent = True
+            raise BudgetExhausted(f"the request budget of {self.budget} is spent")
+        with self._lock:
+            self.sent += 1
+            counter = _SCOPE.get()
+            if counter is not None:
+                counter[0] += 1
+        if self.limiter is not None:
+            self.limiter.wait()
+
+    def backoff(self, seconds: float) -> None:
+        with self._lock:
+            self.waited_429 += seconds
+        time.sleep(seconds)
+
+    def deadline(self) -> float:
+        return time.monotonic() + self.timeout
+
+
+class GateAdapter(HTTPAdapter):
+    """Puts a ``requests`` sender (schemathesis) behind the gate: budget, rate, timeout, 429 and a
+    bounded read. An answer cut at the limit carries TRUNCATED_HEADER with the bytes read."""
+
+    def __init__(self, gate: Gate) -> None:
+        super().__init__(max_retries=0)
+        self.gate = gate
+
+    def send(self, request: requests.PreparedRequest, stream: bool = False, timeout: Any = None,
+             verify: Any = True, cert: Any = None, proxies: Any = None) -> requests.Response:
+        for attempt in range(self.gate.max_retries_429 + 1):
+            self.gate.admit()
+            deadline = self.gate.deadline()
+            resp = super().send(request, stream=True, timeout=self.gate.timeout, verify=verify, cert=cert,
+                                proxies=proxies)
+            try:
+                got = read_bounded(resp.iter_content(65536), self.gate.max_answer_bytes, deadline, self.gate.timeout)
+            finally:
+                resp.close()
+            resp._content = got.body  # what requests would hold after reading it all
+            resp._content_consumed = True
+            if got.truncated:
+                resp.headers[TRUNCATED_HEADER] = str(got.size)
+            if resp.status_code in GATEWAY_STATUSES and not _looks_like_envelope(got.body):
+                raise TransportProblem("gateway", f"HTTP {resp.status_code} from a proxy or gateway, not an envelope "
+                                                  f"({request.method} {request.url})")
+            delay = retry_after(resp.status_code, resp.headers)
+            if delay is None or attempt == self.gate.max_retries_429:
+                return resp
+            self.gate.backoff(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+GATEWAY_STATUSES = (502, 503, 504)
+
+
+def _looks_like_envelope(body: bytes) -> bool:
+    """Whether a 502/503/504 carries an envelope (the target's own answer) rather than a proxy page."""
+    head = body.lstrip()[:1]
+    if head == b"{":
+        try:
+            return isinstance(json.loads(body), dict)
+        except ValueError:
+            return False
+    return head == b"<" and b"<error>" in body
+
+
+def classify(exc: BaseException) -> TransportProblem:
+    """A ``requests``/urllib3 failure as the TRANSPORT problem it is (its text redacted)."""
+    if isinstance(exc, TransportProblem):
+        return exc
+    name = type(exc).__name__
+    if isinstance(exc, requests.exceptions.Timeout):
+        kind = "timeout"
+    elif isinstance(exc, requests.exceptions.ConnectionError) and "refused" in str(exc).lower():
+        kind = "connection refused"
+    elif isinstance(exc, requests.exceptions.ConnectionError | requests.exceptions.ChunkedEncodingError):
+        kind = "connection reset or truncated body"
+    else:
+        kind = "transport error"
+    return TransportProblem(kind, redact(cut(f"{name}: {exc}", 500)))
+
+
+def requests_session(gate: Gate) -> requests.Session:
+    """A requests session whose every request passes ``gate``."""
+    session = requests.Session()
+    adapter = GateAdapter(gate)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
