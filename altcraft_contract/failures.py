@@ -119,13 +119,21 @@ def _short(value: Any) -> str:
     return safe(text if len(text) < 300 else text[:300] + "...", one_line=True)
 
 
-def render_grouped(failures: list[Failure], limit: int = 10) -> str:
-    """Failures as cards, alike ones (``group_key``) as one card with a count and an example."""
+def render_grouped(failures: list[Failure], limit: int = 10,
+                   shown: dict[tuple[str, str, str, str], str] | None = None, where: str = "") -> str:
+    """Failures as cards, alike ones (``group_key``) as one card with a count and an example. With
+    ``shown`` (group -> where its card was printed), a group already printed elsewhere is one line."""
     groups: dict[tuple[str, str, str, str], list[Failure]] = {}
     for f in failures:
         groups.setdefault(f.group_key, []).append(f)
     cards = []
-    for alike in list(groups.values())[:limit]:
+    for key, alike in list(groups.items())[:limit]:
+        if shown is not None and key in shown:
+            cards.append(f"[{alike[0].clause}] {safe(alike[0].title, one_line=True)}: {len(alike)} alike failure(s), "
+                         f"as shown in full under {shown[key]}")
+            continue
+        if shown is not None:
+            shown[key] = where
         card = alike[0].render()
         if len(alike) > 1:
             card = card.replace("\n", f"\n    ({len(alike)} alike: the same failure on {len(alike)} answers; "

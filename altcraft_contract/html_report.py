@@ -8,6 +8,8 @@ from typing import Any
 from defusedxml.minidom import parseString
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from .results import failure_groups
+
 
 def pretty(value: Any) -> str:
     """A value as reviewers read it: strings as they are, everything else as indented JSON."""
@@ -42,4 +44,5 @@ def render(doc: dict[str, Any]) -> str:
     families: dict[str, list[dict[str, Any]]] = {}
     for row in doc["clauses"]:  # in contract order, which Jinja's groupby would sort away
         families.setdefault(row["family"], []).append(row)
-    return _ENV.get_template("report.html.j2").render(doc=doc, families=list(families.items()))
+    return _ENV.get_template("report.html.j2").render(doc=doc, families=list(families.items()),
+                                                       groups=failure_groups(doc))

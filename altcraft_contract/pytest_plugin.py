@@ -36,6 +36,7 @@ DOC_KEY = pytest.StashKey[dict[str, Any]]()
 EXTERNAL_KEY = pytest.StashKey[list[dict[str, Any]]]()
 PREFETCHED_KEY = pytest.StashKey[dict[str, Outcome]]()
 WORKDIR_KEY = pytest.StashKey[str]()
+SHOWN_KEY = pytest.StashKey[dict[tuple[str, str, str, str], str]]()
 BEHAVIOUR_CHANGED = 10  # exit status of --compare-baseline when the target's behaviour changed
 INCOMPLETE = 11  # the request budget was spent: part of the suite did not run
 
@@ -255,7 +256,8 @@ def run_in_pytest(scenario: Scenario, request: pytest.FixtureRequest) -> None:
     if out.status is Status.FAILED and not out.failures:
         pytest.fail(f"ERROR (not a verdict on the target): {out.reason}", pytrace=False)
     if out.status is Status.FAILED:
-        pytest.fail(reports.failure_text(out), pytrace=False)
+        shown = request.config.stash.setdefault(SHOWN_KEY, {})  # alike failures print in full once per run
+        pytest.fail(reports.failure_text(out, shown), pytrace=False)
     if out.status is Status.WAIVED:
         pytest.xfail(f"waived: {out.reason}")
 

@@ -14,14 +14,16 @@ from typing import TYPE_CHECKING, Any
 from . import __version__, html_report
 from .failures import render_grouped
 from .redact import redact, safe
+from .results import failure_groups
 
 if TYPE_CHECKING:
     from .runner import Outcome
 
 
-def failure_text(out: Outcome) -> str:
+def failure_text(out: Outcome, shown: dict[tuple[str, str, str, str], str] | None = None) -> str:
+    """A failed scenario for the terminal and JUnit; alike failures once (``render_grouped``)."""
     head = f"{len(out.failures)} contract failure(s): {', '.join(sorted(out.failed_clauses))}"
-    return head + "\n" + render_grouped(out.failures)
+    return head + "\n" + render_grouped(out.failures, shown=shown, where=f"'{out.scenario.id}'")
 
 
 def summary_lines(doc: dict[str, Any]) -> list[str]:
@@ -33,6 +35,12 @@ def summary_lines(doc: dict[str, Any]) -> list[str]:
         extra += f" - {'; '.join(row['not_run_reasons'])}" if row["result"] == "not run" else ""
         result = f"blocked by {', '.join(row['blocked_by'])}" if row["result"] == "blocked" else row["result"]
         lines.append(f"  {row['clause']:<8} {result:<12} {row['title']}{extra}")
+    groups = failure_groups(doc)
+    if groups:
+        lines.append("failures by kind (alike failures counted once):")
+        for g in groups:
+            lines.append(f"  {g['clause']:<8} {g['check']} {g['path'] or '-'}: {g['count']} in {len(g['scenarios'])} "
+                         f"scenario(s), first in '{g['example_scenario']}'")
     if doc["target"].get("ignored_keys"):
         lines.append("target file keys the suite does not use: " + ", ".join(doc["target"]["ignored_keys"]))
     if doc["undocumented_fields"]:

@@ -128,6 +128,10 @@ def parse_target(doc: Mapping[str, Any], where: str) -> Target:
     data = doc.get("data", {})
     _check_table(tgt, _TARGET_KEYS, "target", where, ignored)
     _check_table(data, _DATA_KEYS, "data", where, ignored)
+    for key in ("max_rps", "timeout", "request_budget", "max_answer_bytes"):
+        if key in tgt and tgt[key] <= 0:
+            raise TargetFileInvalid(f"{where}: [target] {key} = {tgt[key]!r} is not positive",
+                                    f"give {key} a number above 0, or leave it out")
     base_url = str(_require(tgt, "base_url", "target", where)).rstrip("/")
     if not base_url.startswith(("http://", "https://")):
         raise TargetFileInvalid(f"{where}: base_url {base_url!r} is not an http(s) URL",
