@@ -6,6 +6,7 @@ headers, body, curl line) is built with a placeholder instead.
 
 from __future__ import annotations
 
+import gc
 import json
 import shlex
 import time
@@ -46,6 +47,20 @@ class Exchange:
     scratch: dict[str, Any] = field(default_factory=dict)  # per-exchange caches for checks
     body_size: int | None = None  # bytes the answer had, as far as they were read
     truncated: bool = False  # the answer was longer than the gate reads (``body`` is its start)
+
+    def release(self, keep: int = 65536) -> None:
+        """Keep only the start of the raw answer once the checks have read it: exchanges live on in
+        scenarios, in Hypothesis' failing examples and their tracebacks, and a hostile target's
+        answers must not pile up there."""
+        if self.body_size is None:
+            self.body_size = len(self.body)
+        big = len(self.body) > keep
+        self.body = self.body[:keep]
+        if self.text is not None:
+            self.text = self.text[:keep]
+        self.scratch.clear()
+        if big:  # a large answer's buffers may sit in reference cycles until the collector's next run
+            gc.collect(0)
 
     @property
     def content_type(self) -> str:
@@ -115,8 +130,8 @@ def redacted(call: Call, token_env: str) -> tuple[dict[str, str], str, str]:
 def parse_answer(ex: Exchange, limit: int | None = None) -> None:
     """Decode the body: UTF-8 first (T1), then JSON or XML by the format that was asked for. An
     answer cut at the gate's limit is not an envelope (E1), whatever its start looks like."""
-    if ex.truncated:
-        ex.text = ex.body.decode("utf-8", errors="replace")
+    if ex.truncated:  # only its start is ever shown
+        ex.text = ex.body[:65536].decode("utf-8", errors="replace")
         ex.parse_error = (f"the answer is longer than the suite reads ({limit} bytes): it stopped after "
                           f"{ex.body_size} bytes (raise --max-answer-bytes if the target means it)")
         return

@@ -9,6 +9,8 @@ and time stay bounded whatever it sends.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
 import math
 import threading
@@ -57,19 +59,47 @@ class AnswerTooSlow(TransportProblem):
         super().__init__("timeout", f"the answer did not end within {seconds:g} s ({size} bytes read)")
 
 
+def _return_large_buffers_to_the_system() -> None:
+    """glibc serves a freed large buffer's size from its heaps next time (its mmap threshold grows
+    up to 32 MiB), and every thread has heaps of its own: with scenarios in threads, a hostile
+    target's megabyte answers would stay resident per thread. A fixed threshold keeps buffers of
+    256 KiB and more in mappings that are returned when freed."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(-3, 256 * 1024)  # M_MMAP_THRESHOLD (fixing it also stops its growth)
+    except (OSError, AttributeError):  # not glibc: nothing to tune
+        pass
+
+
+_return_large_buffers_to_the_system()
+LARGE_ANSWER = 1024 * 1024
+# One large answer read at a time: concurrent scenarios each hold at most LARGE_ANSWER bytes while a
+# hostile target sends megabytes to all of them, so memory stays bounded at any --concurrency.
+_LARGE_READ = threading.Lock()
+
+
 def read_bounded(chunks: Iterable[bytes], limit: int, deadline: float, timeout: float) -> Bounded:
     """Read ``chunks`` until they end, ``limit`` bytes are read, or ``deadline`` passes (a timeout)."""
-    kept: list[bytes] = []
+    kept = bytearray()
     size = 0
-    for chunk in chunks:
-        size += len(chunk)
-        if size > limit:
-            kept.append(chunk[: max(0, limit - (size - len(chunk)))])
-            return Bounded(b"".join(kept), size, True)
-        kept.append(chunk)
-        if time.monotonic() > deadline:
-            raise AnswerTooSlow(timeout, size)
-    return Bounded(b"".join(kept), size, False)
+    large = False
+    try:
+        for chunk in chunks:
+            size += len(chunk)
+            if not large and size > LARGE_ANSWER:
+                large = _LARGE_READ.acquire(timeout=max(0.0, deadline - time.monotonic()))
+                if not large:
+                    raise AnswerTooSlow(timeout, size)
+            if size > limit:
+                kept += chunk[: max(0, limit - (size - len(chunk)))]
+                return Bounded(bytes(kept), size, True)
+            kept += chunk
+            if time.monotonic() > deadline:
+                raise AnswerTooSlow(timeout, size)
+        return Bounded(bytes(kept), size, False)
+    finally:
+        if large:
+            _LARGE_READ.release()
 
 
 def retry_after(status: int, headers: Mapping[str, str]) -> float | None:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis.errors import InvalidArgument
 
 from .errors import SuiteInputError
 
 # No deadline: the round trip is the target's, not ours. No database: runs must not depend on
-# what an earlier run against another target found.
+# what an earlier run against another target found. No explain phase: it traces every line the
+# suite runs while it replays a failure (slow, and it holds on to what those lines allocated).
+_PHASES = [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink]
 _COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much],
-           "database": None, "print_blob": False}
+           "database": None, "print_blob": False, "phases": _PHASES}
 PROFILES = {"quick": 12, "default": 50, "thorough": 300}
 for _name, _n in PROFILES.items():
     settings.register_profile(_name, max_examples=_n, **_COMMON)  # type: ignore[arg-type]
@@ -35,4 +37,4 @@ def resolve(name: str | None) -> str:
 
 def settings_for(name: str) -> settings:
     """``name``'s settings with the parts a contract run depends on forced (see ``_COMMON``)."""
-    return settings(settings.get_profile(name), deadline=None, database=None)
+    return settings(settings.get_profile(name), deadline=None, database=None, phases=_PHASES)

@@ -1,6 +1,7 @@
-"""Benchmark: suite wall time per profile, client overhead, faults caught, and plain schemathesis.
+"""Benchmark: suite wall time per profile, against a far target, peak memory against hostile
+answers, client overhead, faults caught, and plain schemathesis.
 
-    python bench/benchmark.py [--requests 2000] [--st-examples 50] [--skip-st]
+    python bench/benchmark.py [--requests 2000] [--st-examples 50] [--skip-st] [--parts times,far,memory,client,faults]
 
 Runs against the embedded reference endpoint on loopback and prints one Markdown table per part.
 Not a test: the figures depend on the machine; the README quotes one run's.
@@ -49,6 +50,76 @@ def suite_times(profiles: list[str]) -> list[tuple[str, float, int, str]]:
             secs = time.perf_counter() - started
             results = json.loads((Path(out) / "results.json").read_text())
         rows.append((profile, secs, results["requests"], proc.stdout.strip().splitlines()[-1]))
+    return rows
+
+
+def _pytest_run(args: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str, int]:
+    """Seconds, requests, pytest's last line and peak RSS (KiB) of one suite run in a child process."""
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "pytest", "contract_tests", "-q", "-p", "no:cacheprovider",
+                                 "--reports-dir", out, *args], cwd=ROOT, env={**ENV, **(env or {})},
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        stdout = proc.stdout.read() if proc.stdout else ""
+        _, _, usage = os.wait4(proc.pid, 0)
+        secs = time.perf_counter() - started
+        requests = 0
+        results = Path(out) / "results.json"
+        if results.is_file():
+            requests = json.loads(results.read_text()).get("requests", 0)
+    last = stdout.strip().splitlines()[-1] if stdout.strip() else ""
+    return secs, requests, last, usage.ru_maxrss
+
+
+def far_target(latency_ms: float, examples: int) -> list[tuple[str, float, int, str]]:
+    """quick with and without a round trip of ``latency_ms``, and a plain `st run` against the far one."""
+    rows = []
+    for ms in (0.0, latency_ms):
+        secs, reqs, last, _ = _pytest_run(["--hypothesis-profile", "quick", "--reference-latency-ms", str(ms)])
+        rows.append((f"suite, quick, {ms:g} ms away", secs, reqs, last))
+    app = server.make_app(tokens=frozenset({TOKEN}), latency_ms=latency_ms)
+    with server.LoopbackServer(app) as srv:
+        cmd = [str(Path(sys.executable).parent / "st"), "run", str(ROOT / "schemas" / "openapi.json"),
+               "--url", srv.base_url, "-n", str(examples), "--seed", "0", "-H", f"Authorization: Bearer {TOKEN}"]
+        started = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=ENV, cwd=ROOT, check=False)
+        rows.append((f"st run -n {examples}, {latency_ms:g} ms away", time.perf_counter() - started, 0,
+                     f"exit {proc.returncode} (fails the correct endpoint: stops early)"))
+        env = {**ENV, "SCHEMATHESIS_HOOKS": "altcraft_contract.st_checks", "ALTCRAFT_ERROR_HTTP_STATUS": "200"}
+        started = time.perf_counter()
+        proc = subprocess.run([*cmd, "--checks", "all", "--exclude-checks", EXCLUDED], capture_output=True,
+                              text=True, env=env, cwd=ROOT, check=False)
+        rows.append((f"st run -n {examples} + our checks, {latency_ms:g} ms away", time.perf_counter() - started, 0,
+                     f"exit {proc.returncode}"))
+    return rows
+
+
+def _hostile_app(size: int | None) -> Any:
+    """A target answering every request with ``size`` bytes of JSON-looking text (None: never ends)."""
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        start_response("200 OK", [("Content-Type", "application/json")])
+
+        def body() -> Any:
+            yield b'{"error": 0, "error_text": "'
+            sent, chunk = 0, b"x" * 65536
+            while size is None or sent < size:
+                yield chunk
+                sent += len(chunk)
+        return body()
+    return app
+
+
+def hostile_memory() -> list[tuple[str, float, str, int]]:
+    """Peak memory and time of a quick run against a 50 MB answer and an endless one."""
+    rows = []
+    for label, size in (("50 MB answer", 50 * 1024 * 1024), ("endless answer", None)):
+        with server.LoopbackServer(_hostile_app(size)) as srv, tempfile.TemporaryDirectory() as tmp:  # type: ignore[arg-type]
+            target = Path(tmp) / "t.toml"
+            target.write_text(server.target_toml(server.target_for(srv.base_url, "v74")), encoding="utf-8")
+            secs, _, last, rss = _pytest_run(["--hypothesis-profile", "quick", "--target", str(target)],
+                                             env={"ALTCRAFT_API_TOKEN": TOKEN})
+        rows.append((label, secs, last, rss))
     return rows
 
 
@@ -115,19 +186,45 @@ def main() -> int:
     ap.add_argument("--st-examples", type=int, default=50)
     ap.add_argument("--profiles", default="quick,default,thorough")
     ap.add_argument("--skip-st", action="store_true", help="leave out the schemathesis columns")
+    ap.add_argument("--latency-ms", type=float, default=40.0, help="the far target's round trip")
+    ap.add_argument("--parts", default="times,far,memory,client,faults")
     args = ap.parse_args()
+    parts = set(args.parts.split(","))
 
-    print("## Suite wall time (embedded endpoint on loopback, whole suite incl. the schemathesis module)\n")
-    print("| profile | seconds | requests | result |\n|---|---:|---:|---|")
-    times = suite_times(args.profiles.split(","))
-    for profile, secs, reqs, result in times:
-        print(f"| {profile} | {secs:.1f} | {reqs} | {result} |")
+    _tables(parts, args)
+    if "faults" not in parts:
+        return 0
+    return _fault_table(args)
 
-    print(f"\n## Client overhead ({args.requests} requests each)\n")
-    print("| loop | requests/s | ratio to bare |\n|---|---:|---:|")
-    rows = client_overhead(args.requests)
-    for name, rps in rows:
-        print(f"| {name} | {rps:.0f} | {rows[0][1] / rps:.2f} |")
+
+def _tables(parts: set[str], args: argparse.Namespace) -> None:
+    if "times" in parts:
+        print("## Suite wall time (embedded endpoint on loopback, whole suite incl. the schemathesis module)\n")
+        print("| profile | seconds | requests | result |\n|---|---:|---:|---|")
+        for profile, secs, reqs, result in suite_times(args.profiles.split(",")):
+            print(f"| {profile} | {secs:.1f} | {reqs} | {result} |")
+
+    if "far" in parts:
+        print(f"\n## A far target ({args.latency_ms:g} ms per round trip, embedded endpoint delayed)\n")
+        print("| run | seconds | requests | result |\n|---|---:|---:|---|")
+        for label, secs, reqs, result in far_target(args.latency_ms, args.st_examples):
+            print(f"| {label} | {secs:.1f} | {reqs or '-'} | {result} |")
+
+    if "memory" in parts:
+        print("\n## Hostile answers: peak memory of the suite process (quick)\n")
+        print("| target answers | seconds | peak RSS (MB) | result |\n|---|---:|---:|---|")
+        for label, secs, result, rss in hostile_memory():
+            print(f"| {label} | {secs:.1f} | {rss / 1024:.0f} | {result} |")
+
+    if "client" in parts:
+        print(f"\n## Client overhead ({args.requests} requests each)\n")
+        print("| loop | requests/s | ratio to bare |\n|---|---:|---:|")
+        rows = client_overhead(args.requests)
+        for name, rps in rows:
+            print(f"| {name} | {rps:.0f} | {rows[0][1] / rps:.2f} |")
+
+
+def _fault_table(args: argparse.Namespace) -> int:
 
     print("\n## Faults: this suite (quick profile, stops at the first catch) vs plain schemathesis\n")
     head = "| fault | clause | caught | requests | seconds |"
