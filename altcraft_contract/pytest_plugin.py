@@ -23,7 +23,7 @@ from .errors import SuiteInputError, TargetUnreachable
 from .failures import Status
 from .redact import safe
 from .run import Run, build_run
-from .runner import Outcome, run_all, run_scenario
+from .runner import Outcome, Prefetch, run_scenario
 from .scenarios.registry import Scenario, all_scenarios
 
 assert profiles.PROFILES  # registered on import, before Hypothesis reads --hypothesis-profile
@@ -34,7 +34,7 @@ RECORDS_KEY = pytest.StashKey[list[dict[str, Any]]]()
 BASELINES_KEY = pytest.StashKey[list[dict[str, Any]]]()
 DOC_KEY = pytest.StashKey[dict[str, Any]]()
 EXTERNAL_KEY = pytest.StashKey[list[dict[str, Any]]]()
-PREFETCHED_KEY = pytest.StashKey[dict[str, Outcome]]()
+PREFETCH_KEY = pytest.StashKey[Prefetch | None]()
 WORKDIR_KEY = pytest.StashKey[str]()
 SHOWN_KEY = pytest.StashKey[dict[tuple[str, str, str, str], str]]()
 BEHAVIOUR_CHANGED = 10  # exit status of --compare-baseline when the target's behaviour changed
@@ -211,6 +211,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if any({"contract_session", "contract_run"} & set(getattr(i, "fixturenames", ())) for i in session.items):
         _build(session.config)
         session.config.stash.setdefault(DOC_KEY, {})["started"] = time.time()
+        _start_prefetch(session)
         # Everything imported and collected so far lives for the whole run: move it out of the
         # collector's sight, so the collections during the run and pytest's own at exit stay cheap.
         gc.freeze()
@@ -227,27 +228,29 @@ def contract_run(request: pytest.FixtureRequest) -> Run:
     return request.config.stash[RUN_KEY]
 
 
-def _prefetch(request: pytest.FixtureRequest) -> dict[str, Outcome]:
-    """Every selected scenario, run once up front, ``--concurrency`` at a time, so a far target's
-    round trips overlap; the items then report in their own order. Under pytest-xdist the workers
-    are the concurrency, and each runs its scenarios as they come."""
-    config = request.config
-    if PREFETCHED_KEY not in config.stash:
-        run = config.stash[RUN_KEY]
-        wanted: list[Scenario] = []
-        if not _is_worker(config) and run.session.concurrency > 1:
-            for item in request.session.items:
-                sc = getattr(item, "callspec", None) and item.callspec.params.get("scenario")  # type: ignore[attr-defined]
-                if isinstance(sc, Scenario):
-                    wanted.append(sc)
-        config.stash[PREFETCHED_KEY] = run_all(wanted, run.session, run.session.concurrency) if wanted else {}
-    return config.stash[PREFETCHED_KEY]
+def _start_prefetch(session: pytest.Session) -> None:
+    """Start every selected scenario in the background, ``--concurrency`` at a time, so a far
+    target's round trips overlap (the schemathesis module, moved first, runs beside them); the
+    items then report in their own order. Under pytest-xdist the workers are the concurrency, and
+    each runs its scenarios as they come."""
+    config = session.config
+    run = config.stash.get(RUN_KEY, None)
+    config.stash[PREFETCH_KEY] = None
+    if run is None or _is_worker(config) or run.session.concurrency <= 1:
+        return
+    wanted = [sc for item in session.items
+              if isinstance(sc := getattr(getattr(item, "callspec", None), "params", {}).get("scenario"), Scenario)]
+    if wanted:
+        prefetch = Prefetch(wanted, run.session, run.session.concurrency)
+        config.stash[PREFETCH_KEY] = prefetch
+        config.add_cleanup(lambda: prefetch.stop("the run ended"))
 
 
 def run_in_pytest(scenario: Scenario, request: pytest.FixtureRequest) -> None:
     """The body of every contract item: run the scenario, turn its outcome into pytest's."""
     run = request.config.stash[RUN_KEY]
-    out = _prefetch(request).pop(scenario.id, None) or run_scenario(scenario, run.session)
+    prefetch = request.config.stash.get(PREFETCH_KEY, None)
+    out = (prefetch.take(scenario.id) if prefetch else None) or run_scenario(scenario, run.session)
     request.config.stash[OUTCOMES_KEY].append(out)
     if out.status is Status.NOT_RUN:
         pytest.skip(f"not run: {out.reason}")
@@ -288,6 +291,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Items that drive their own tool run first, beside the scenarios started in the background.
+    items.sort(key=lambda i: "contract_run" not in getattr(i, "fixturenames", ()))
     for item in items:  # the clause on every JUnit test case
         for mark in item.iter_markers("clause"):
             item.user_properties.append(("clause", mark.args[0]))

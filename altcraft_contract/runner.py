@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from .failures import ContractViolation, Failure, NotRun, Status, TransportProblem
@@ -57,25 +57,46 @@ def run_scenario(scenario: Scenario, session: Session) -> Outcome:
     return out
 
 
-def run_all(scenarios: list[Scenario], session: Session, concurrency: int) -> dict[str, Outcome]:
-    """Run ``scenarios`` ``concurrency`` at a time (each one's requests stay in its own order and
-    its own seed, so the verdicts are those of a run one by one); keyed by scenario id.
+class Prefetch:
+    """Scenarios started ``concurrency`` at a time in the background (each one's requests stay in
+    its own order and under its own seed, so the verdicts are those of a run one by one); ``take``
+    waits for one. ``stop`` closes the gate first, so scenarios in flight end at their next
+    request and nothing more is sent (Ctrl-C)."""
 
-    On Ctrl-C the gate is closed first, so scenarios in flight end at their next request and
-    nothing more is sent."""
+    def __init__(self, scenarios: list[Scenario], session: Session, concurrency: int) -> None:
+        self.session = session
+        self.pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="altcraft-scenario")
+        # The long generated scenarios first, so none of them starts last and sets the run's length.
+        ordered = sorted(scenarios, key=lambda s: "generated" not in s.title)
+        self.futures: dict[str, Future[Outcome]] = {s.id: self.pool.submit(run_scenario, s, session) for s in ordered}
+
+    def take(self, scenario_id: str) -> Outcome | None:
+        future = self.futures.pop(scenario_id, None)
+        if future is None:
+            return None
+        try:
+            while True:  # short waits, so a KeyboardInterrupt reaches this thread promptly
+                done, _ = wait([future], timeout=0.2)
+                if done:
+                    return future.result()
+        except BaseException:
+            self.stop("the run was interrupted")
+            raise
+
+    def stop(self, why: str) -> None:
+        self.session.client.gate.stopped = why
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_all(scenarios: list[Scenario], session: Session, concurrency: int) -> dict[str, Outcome]:
+    """Every scenario, ``concurrency`` at a time; keyed by scenario id."""
     if concurrency <= 1:
         return {s.id: run_scenario(s, session) for s in scenarios}
-    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="altcraft-scenario")
-    # The long generated scenarios first, so none of them starts last and sets the run's length.
-    ordered = sorted(scenarios, key=lambda s: "generated" not in s.title)
-    futures = {s.id: pool.submit(run_scenario, s, session) for s in ordered}
+    prefetch = Prefetch(scenarios, session, concurrency)
     try:
-        pending = set(futures.values())
-        while pending:  # short waits, so a KeyboardInterrupt reaches this thread promptly
-            _, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
-    except BaseException:
-        session.client.gate.stopped = "the run was interrupted"
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
-    return {sid: f.result() for sid, f in futures.items()}
+        return {s.id: out for s in scenarios if (out := prefetch.take(s.id)) is not None}
+    finally:
+        prefetch.close()
