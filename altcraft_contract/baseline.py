@@ -16,6 +16,7 @@ from typing import Any
 from . import __version__, schemas
 from .calls import Auth, Call, Expect
 from .checks.parity import parity_diff
+from .redact import bounded
 from .session import Session
 
 FORMAT = "altcraft-contract baseline 1"
@@ -88,7 +89,7 @@ def observe(session: Session, call: Call) -> dict[str, Any]:
     return {
         "status": as_json.status,
         "error": env.get("error"),
-        "error_text": env.get("error_text"),
+        "error_text": bounded(env.get("error_text"), 500),  # the target's text: cut, and never the token
         "shape": {p: sorted(t) for p, t in sorted(shape(as_json.envelope).items())},
         "undocumented": _undocumented(as_json.envelope, session.target.api_version),
         "xml_differences": sorted(set(diffs)),

@@ -204,7 +204,7 @@ class Client:
                 self.last = ex
                 return ex
             delay = retry_after(resp.status_code, resp.headers)
-            if delay is None or attempt == gate.max_retries_429:
+            if delay is None or attempt == gate.max_retries_429 or not gate.may_wait(delay):
                 break
             gate.backoff(delay)  # 429: the target asked us to slow down; honour Retry-After
         ex.elapsed = time.perf_counter() - started

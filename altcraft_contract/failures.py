@@ -166,7 +166,7 @@ class TransportProblem(Exception):
     @property
     def target_down(self) -> bool:
         """Problems that mean nobody answers, so later scenarios need not try."""
-        return self.kind in ("connection refused", "timeout", "gateway")
+        return self.kind in ("connection refused", "timeout", "gateway", "rate limited")
 
 
 class NotRun(Exception):

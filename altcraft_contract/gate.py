@@ -30,6 +30,7 @@ from .redact import cut, redact
 
 DEFAULT_MAX_ANSWER_BYTES = 4 * 1024 * 1024
 MAX_RETRY_AFTER = 30.0
+MAX_WAIT_429 = 120.0  # seconds a whole run spends honouring Retry-After
 TRUNCATED_HEADER = "x-altcraft-contract-truncated"  # set on a requests answer the gate cut short
 
 
@@ -152,6 +153,11 @@ class Gate:
         if self.limiter is not None:
             self.limiter.wait()
 
+    def may_wait(self, seconds: float) -> bool:
+        """Whether a 429's Retry-After may still be honoured: a run waits at most MAX_WAIT_429 in all,
+        so a target that answers 429 to everything cannot hold the run for hours."""
+        return self.waited_429 + seconds <= MAX_WAIT_429
+
     def backoff(self, seconds: float) -> None:
         with self._lock:
             self.waited_429 += seconds
@@ -188,8 +194,11 @@ class GateAdapter(HTTPAdapter):
                 raise TransportProblem("gateway", f"HTTP {resp.status_code} from a proxy or gateway, not an envelope "
                                                   f"({request.method} {request.url})")
             delay = retry_after(resp.status_code, resp.headers)
-            if delay is None or attempt == self.gate.max_retries_429:
+            if delay is None:
                 return resp
+            if attempt == self.gate.max_retries_429 or not self.gate.may_wait(delay):
+                raise TransportProblem("rate limited", f"HTTP 429 after {request.method} {request.url} was retried "
+                                                       "as the target asked (lower --max-rps)")
             self.gate.backoff(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 

@@ -21,7 +21,7 @@ from hypothesis import settings
 from . import baseline, exits, profiles, reports, results
 from .errors import SuiteInputError, TargetUnreachable
 from .failures import Status
-from .redact import safe
+from .redact import redact, safe
 from .run import Run, build_run
 from .runner import Outcome, Prefetch, run_scenario
 from .scenarios.registry import Scenario, all_scenarios
@@ -363,8 +363,8 @@ def _baselines(config: pytest.Config, session: pytest.Session) -> dict[str, Any]
     if not observed:
         return None
     if config.getoption("--record-baseline"):
-        Path(config.getoption("--record-baseline")).write_text(json.dumps(observed[0], indent=2, ensure_ascii=False),
-                                                               encoding="utf-8")
+        Path(config.getoption("--record-baseline")).write_text(
+            redact(json.dumps(observed[0], indent=2, ensure_ascii=False)), encoding="utf-8")
     if config.getoption("--compare-baseline"):
         return baseline.compare(baseline.load(config.getoption("--compare-baseline")), observed[0])
     return None

@@ -43,6 +43,9 @@ def transport_problem(ex: Exchange) -> TransportProblem | None:
     if ex.transport_error:
         kind = _KINDS.get(ex.transport_error.split(":", 1)[0], "transport error")
         return TransportProblem(kind, f"{ex.transport_error} ({ex.call.method} {ex.url})")
+    if ex.status == 429:  # still "slow down" after every Retry-After the gate honoured: not the contract
+        return TransportProblem("rate limited", f"HTTP 429 after {ex.call.method} {ex.url} was retried as the "
+                                                "target asked (lower --max-rps)")
     if ex.status in (502, 503, 504) and not isinstance(ex.envelope, dict):
         return TransportProblem("gateway", f"HTTP {ex.status} from a proxy or gateway, not an envelope ({ex.url})")
     return None
