@@ -53,6 +53,7 @@ class Call:
     content_type: str | None = None  # None: the plain media type of body_format
     token_pos: int = 0  # where the body token goes among the fields
     raw_body: bytes | None = None  # a malformed body, sent as is (R4/R6 probes)
+    xml_syntax: str | None = None  # an XML body written with this syntax (xmlcodec.XML_SYNTAXES)
     method: str = "POST"
     path: str = "/api/v1.1/relations/get_counter"
 

@@ -124,7 +124,7 @@ def encode(call: Call, token: str) -> tuple[str, dict[str, str], bytes]:
     if call.raw_body is not None:
         body = call.raw_body
     elif call.body_format == "xml":
-        body = xmlcodec.encode_request(fields)
+        body = xmlcodec.encode_request_as(fields, call.xml_syntax) if call.xml_syntax else xmlcodec.encode_request(fields)
     else:
         body = json.dumps(dict(fields), ensure_ascii=False).encode()
     return call.path + query, headers, body

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from . import schemas, xsd
@@ -118,7 +118,7 @@ def classes_of(name: str) -> tuple[ValueClass, ...]:
     return STRING_CLASSES + (ENUM_CLASSES if "enum" in prop else ())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: verdicts are cached per context
 class Context:
     """Where a field's value is sent: the rest of a request that uses it, and what it should find."""
 
@@ -127,14 +127,32 @@ class Context:
     real: Any  # the value the target file names for the field
     profile: Profile | None  # the profile the real value finds
 
+    def request(self, value: Any, **more: Any) -> dict[str, Any]:
+        """The request with ``value`` in the field, in the schema's field order (X4 is about others)."""
+        merged = {**self.base, **more, self.field: value}
+        return {k: merged[k] for k in sorted(merged, key=fields().index)}
+
 
 def _first(target: Target, *attrs: str) -> Profile | None:
     found = target.profiles_with(*attrs)
     return found[0] if found else None
 
 
+_CONTEXTS: dict[int, tuple[Target, dict[str, Context | str]]] = {}
+
+
 def context(target: Target, name: str) -> Context | str:
-    """The context for field ``name`` on ``target``, or why the target file gives none."""
+    """The context for field ``name`` on ``target``, or why the target file gives none (made once
+    per target, so that verdicts can be cached per context)."""
+    known = _CONTEXTS.get(id(target))
+    if known is None or known[0] is not target:  # a new target (or a reused id)
+        known = _CONTEXTS[id(target)] = (target, {})
+    if name not in known[1]:
+        known[1][name] = _context(target, name)
+    return known[1][name]
+
+
+def _context(target: Target, name: str) -> Context | str:
     rel = {"rel_id": target.rel_id}
     p0 = target.profiles[0]
     by_id = {"matching": "profile_id", "profile_id": p0.profile_id}
@@ -193,6 +211,7 @@ def xml_decoded(name: str, value: Any) -> Any:
     return scalar(text, xsd.model("request").children[name])
 
 
+@lru_cache(maxsize=4096)
 def verdict(ctx: Context, cls: ValueClass, fmt: str = "json") -> Expect:
     """What a correct target answers to ``cls`` in ``ctx``'s field, computed from the contract."""
     name, value = ctx.field, cls.make(ctx.real)
@@ -201,7 +220,7 @@ def verdict(ctx: Context, cls: ValueClass, fmt: str = "json") -> Expect:
         return Expect.anything("R6", f"{what}: left open by the contract")
     if fmt == "xml":
         value = xml_decoded(name, value)
-    if any(True for _ in schemas.violations("request", {**ctx.base, name: value}, "R4")):
+    if any(True for _ in schemas.violations("request", ctx.request(value), "R4")):
         return Expect.error("R4", {400}, reason=f"incorrect request: {what}")
     pid = ctx.profile.profile_id if ctx.profile else None
     if pid and _same(value, ctx.real):

@@ -29,19 +29,20 @@ class TokenClass:
     name: str
     auth: Auth
     kind: TokenKind
-    xml: bool = True  # worth sending in an XML body too (a body token whose XML form differs)
+    not_in_xml: str = ""  # why the class is not sent again in an XML body ("": it is)
 
 
+_NO_BODY_TOKEN = "no token in the body, so the body's format does not bear on it"
 TOKEN_CLASSES: tuple[TokenClass, ...] = (
-    TokenClass("absent", Auth.NONE, "absent", xml=False),
+    TokenClass("absent", Auth.NONE, "absent", _NO_BODY_TOKEN),
     TokenClass("null", Auth.BODY_NULL, "absent"),
-    TokenClass("empty", Auth.BODY_EMPTY, "absent", xml=False),  # in XML the same empty element as null
+    TokenClass("empty", Auth.BODY_EMPTY, "absent", "in XML the same empty element as null"),
     TokenClass("whitespace", Auth.BODY_BLANK, "not valid"),
     TokenClass("wrong, with the real token's length and alphabet", Auth.BODY_SAME_SHAPE, "not valid"),
     TokenClass("the real token with its last character changed", Auth.BODY_LAST_CHANGED, "not valid"),
     TokenClass("a prefix of the real token", Auth.BODY_PREFIX, "not valid"),
     TokenClass("the real token plus a suffix", Auth.BODY_SUFFIXED, "not valid"),
-    TokenClass("header Bearer with nothing after it", Auth.HEADER_EMPTY, "not valid", xml=False),
+    TokenClass("header Bearer with nothing after it", Auth.HEADER_EMPTY, "not valid", _NO_BODY_TOKEN),
     TokenClass("header Bearer with nothing after it, token in body", Auth.HEADER_EMPTY_BODY, "disagreeing"),
 )
 
@@ -55,32 +56,13 @@ def token_verdict(tc: TokenClass) -> Expect:
     return Expect.anything("R6", f"{tc.name}: the header and the body disagree, left open by the contract")
 
 
-# XML that a conforming parser reads exactly as the plain document (X1 allows the declaration).
-XML_SYNTAX = ("a declaration", "a comment", "CDATA text", "whitespace between elements")
-
-
-def xml_syntax_body(name: str, fields: dict[str, Any]) -> bytes:
-    """The XML request for ``fields`` written with ``name``'s syntax (the token goes in the header)."""
-    if name == "a declaration":
-        return xmlcodec.encode_request(fields.items(), declaration=True)
-    parts = []
-    for key, value in fields.items():
-        text = xmlcodec.encode_request([(key, value)]).decode()[len("<xml>"):-len("</xml>")]
-        if name == "CDATA text" and isinstance(value, str):
-            text = f"<{key}><![CDATA[{value}]]></{key}>"
-        parts.append(text)
-    if name == "a comment":
-        return ("<xml><!-- get_counter -->" + "".join(parts) + "<!-- end --></xml>").encode()
-    if name == "whitespace between elements":
-        return ("<xml>\n  " + "\n  ".join(parts) + "\n</xml>\n").encode()
-    return ("<xml>" + "".join(parts) + "</xml>").encode()
+XML_SYNTAX = xmlcodec.XML_SYNTAXES
 
 
 def xml_syntax_call(target: Target, name: str) -> tuple[Call, Expect]:
     p = target.profiles[0]
     fields = {"rel_id": target.rel_id, "matching": "profile_id", "profile_id": p.profile_id}
-    call = Call(fields=(), raw_body=xml_syntax_body(name, fields), body_format="xml", auth=Auth.HEADER)
-    return call, Expect.success("X1", p.profile_id)
+    return Call.of(fields, body_format="xml", xml_syntax=name), Expect.success("X1", p.profile_id)
 
 
 @dataclass(frozen=True)

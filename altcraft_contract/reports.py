@@ -28,6 +28,9 @@ def summary_lines(doc: dict[str, Any]) -> list[str]:
         extra = f" - waived: {row['waiver']}" if row["waiver"] else ""
         extra += f" - {'; '.join(row['not_run_reasons'])}" if row["result"] == "not run" else ""
         lines.append(f"  {row['clause']:<8} {row['result']:<12} {row['title']}{extra}")
+    cov = doc.get("input_coverage")
+    if cov and cov["classes"]:  # the input model: field x class x format combinations sent
+        lines.append(f"input coverage: {cov['sent']} of {cov['classes']} field x class x format combinations sent")
     if doc["target"].get("ignored_keys"):
         lines.append("target file keys the suite does not use: " + ", ".join(doc["target"]["ignored_keys"]))
     if doc["undocumented_fields"]:

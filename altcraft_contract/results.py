@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, clauses
+from . import __version__, clauses, coverage
 from .failures import Failure, Status
 
 if TYPE_CHECKING:
@@ -58,6 +58,7 @@ def record(run: Run, outcomes: list[Outcome], started: float) -> dict[str, Any]:
         "notes": {path: failure_dict(f) for path, f in s.tally.notes.items()},
         "outcomes": [outcome_dict(o) for o in outcomes],
         "unreachable": run.session.unreachable,
+        "input_coverage": coverage.table(run.session),
     }
 
 
@@ -79,6 +80,7 @@ def merge(records: list[dict[str, Any]]) -> dict[str, Any]:
     out["started"] = min(r["started"] for r in records)
     out["finished"] = max(r["finished"] for r in records)
     out["unreachable"] = next((r["unreachable"] for r in records if r["unreachable"]), None)
+    out["input_coverage"] = merged_input_coverage(records)
     out["outcomes"].sort(key=lambda o: o["id"])
     return out
 
@@ -144,4 +146,18 @@ def document(rec: dict[str, Any], baseline: dict[str, Any] | None = None) -> dic
         "scenarios": rec["outcomes"],
         "undocumented_fields": sorted(rec["notes"]),
         "behaviour_changes": baseline,
+        "input_coverage": input_coverage_document(rec),
     }
+
+
+# --- input coverage: which classes of the input model the run sent (field x class x format) ----
+
+def merged_input_coverage(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The workers' coverage rows as one table: a class is sent when any worker sent it."""
+    return coverage.merge([r["input_coverage"] for r in records if r.get("input_coverage")] or [[]])
+
+
+def input_coverage_document(rec: dict[str, Any]) -> dict[str, Any]:
+    """The ``input_coverage`` part of results.json: counts and every row."""
+    rows = rec.get("input_coverage", [])
+    return {"classes": len(rows), "sent": sum(r["sent"] for r in rows), "rows": rows}
