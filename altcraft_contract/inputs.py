@@ -15,7 +15,9 @@ request XSD (``xsd.py``). A verdict is computed in this order:
 
 Decisions the contract leaves open, made here once:
 - ``3.0`` where an integer belongs: JSON Schema 2020-12 calls it an integer, many parsers call it
-  a float; R4 does not settle it, so the class is free (R6), in JSON and in XML.
+  a float; R4 does not settle it. Either way the answer is R4's 400 or what a correct request gets
+  (the profile, or nothing found): never a 401-403, never another profile. The same in XML, where
+  the XSD's ``xs:integer`` refuses the text ``3.0``.
 - In XML, whitespace-only or whitespace-padded text, and control characters (XML 1.0 cannot carry
   them), are free: whether such an element is empty, trimmed or not well-formed is the parser's.
 """
@@ -42,7 +44,7 @@ class ValueClass:
 
     name: str
     make: Make
-    free: bool = False  # the contract leaves this class's answer open (R6), whatever its type
+    either: bool = False  # R4 may or may not call it incorrect: 400, or what its value finds
     xml: bool = True  # XML can carry it as element text (strings, numbers, booleans, null)
     xml_free: bool = False  # in XML only, left open (whitespace, control characters)
 
@@ -61,7 +63,7 @@ INTEGER_CLASSES: tuple[ValueClass, ...] = (
     _c("2^63", lambda real: 2**63),
     _c("1 and 400 zeros", lambda real: 10**400),
     _c("float with a fraction", lambda real: real + 0.5),
-    _c("float with a zero fraction", float, free=True),
+    _c("float with a zero fraction", float, either=True),
     _c("digit string", str, xml=False),  # in XML the same text as "typical"
     _c("true", lambda real: True),
     _c("false", lambda real: False, xml=False),  # in XML a word like "true", sent there
@@ -216,13 +218,15 @@ def verdict(ctx: Context, cls: ValueClass, fmt: str = "json") -> Expect:
     """What a correct target answers to ``cls`` in ``ctx``'s field, computed from the contract."""
     name, value = ctx.field, cls.make(ctx.real)
     what = f"{name} {cls.name}" + (" (XML)" if fmt == "xml" else "")
-    if cls.free or (fmt == "xml" and cls.xml_free):
+    pid = ctx.profile.profile_id if ctx.profile else None
+    if cls.either and pid:  # R4 or a correct request: 400, the profile, or nothing, never 401-403
+        return Expect.found_or_none("R4", pid, f"{what}: refused (R4) or read as the integer it equals")
+    if fmt == "xml" and cls.xml_free:
         return Expect.anything("R6", f"{what}: left open by the contract")
     if fmt == "xml":
         value = xml_decoded(name, value)
     if any(True for _ in schemas.violations("request", ctx.request(value), "R4")):
         return Expect.error("R4", {400}, reason=f"incorrect request: {what}")
-    pid = ctx.profile.profile_id if ctx.profile else None
     if pid and _same(value, ctx.real):
         named = ctx.profile.resource_identifiers if ctx.profile else None
         if name == "resource_id" and ctx.base.get("matching") not in (named or ()):
@@ -242,7 +246,7 @@ def describe(expect: Expect) -> str:
     if expect.outcome == "success":
         return f"{expect.clause}: success"
     if expect.outcome == "found_or_none":
-        return f"{expect.clause}: the profile or nothing found"
+        return f"{expect.clause}: the profile, or an error other than 401-403"
     if expect.outcome == "any":
         return "R6: any envelope, no 5xx"
     codes = "/".join(str(c) for c in sorted(expect.codes)) if expect.codes else "non-zero, not 401-403"

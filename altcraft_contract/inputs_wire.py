@@ -7,7 +7,7 @@ Decisions the contract leaves open, made here once:
   words ("absent, null or empty, and no header"): they are tokens that are not valid, R3's 401 or
   403 (a server that trims them to nothing answers 401, which R3 allows too).
 - ``Bearer`` with nothing after it *and* a valid body token: the header and the body disagree, which
-  the contract leaves free, so any envelope (R6).
+  the contract leaves free: any envelope, under T3 (the token's place).
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ def token_verdict(tc: TokenClass) -> Expect:
         return Expect.error("R2", {401}, reason=f"no token ({tc.name})")
     if tc.kind == "not valid":
         return Expect.error("R3", {401, 403}, reason=f"a token that is not valid ({tc.name})")
-    return Expect.anything("R6", f"{tc.name}: the header and the body disagree, left open by the contract")
+    # T3's: where the token travels; the E clauses hold for its answer as for any other.
+    return Expect.anything("T3", f"{tc.name}: the header and the body disagree, left open by the contract")
 
 
 XML_SYNTAX = xmlcodec.XML_SYNTAXES

@@ -16,7 +16,7 @@ def test_token_verdicts_follow_r2_and_r3_words(tc: inputs_wire.TokenClass) -> No
     if tc.name in ("absent", "null", "empty"):
         assert (v.clause, v.codes) == ("R2", {401})
     elif "token in body" in tc.name:  # Bearer alone beside a body token: the two disagree (free)
-        assert (v.clause, v.outcome) == ("R6", "any")
+        assert (v.clause, v.outcome) == ("T3", "any")
     else:
         assert (v.clause, v.codes) == ("R3", {401, 403})
 

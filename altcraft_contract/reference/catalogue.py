@@ -53,8 +53,8 @@ def _error_as_string(app: Any, inc: Any, env: dict[str, Any]) -> dict[str, Any]:
 
 
 register(Fault("error_as_string", "E1", "sends the error code as a string", also=("R6",), envelope=_error_as_string))
-# Only on success: E1 sees it, and R6 where an input class the contract leaves open (rel_id 3.0) succeeds.
-register(Fault("success_lacks_error_text", "E1", "leaves error_text out of success envelopes", also=("R6",),
+# Only on success: the malformed requests R6 sends still get whole envelopes, so E1 alone sees it.
+register(Fault("success_lacks_error_text", "E1", "leaves error_text out of success envelopes",
                envelope=lambda app, inc, env: {k: v for k, v in env.items() if k != "error_text"}
                if env["error"] == 0 else env))
 register(Fault("success_data_as_list", "E2", "wraps success data in a list",
@@ -85,8 +85,7 @@ def _created(app: Any, inc: Any, reply: Any) -> Any:
     return reply
 
 
-# also R6: an input class the contract leaves open (rel_id 3.0) may succeed, and R6 owns its status.
-register(Fault("success_http_201", "E4", "answers successes with HTTP 201", also=("R6",), wire=_created))
+register(Fault("success_http_201", "E4", "answers successes with HTTP 201", wire=_created))
 
 # --- D: data -------------------------------------------------------------------------------
 

@@ -30,6 +30,8 @@ def transport_clause(call: Call, expect: Expect) -> Expect:
         return expect
     if call.auth is Auth.HEADER:
         return replace(expect, clause="T3")
+    if expect.outcome != "success":  # "the profile or nothing" stays the id's (R5, M3) in any format
+        return expect
     if call.body_format == "xml" and call.xml_syntax is None:
         return replace(expect, clause="T2" if strategies.in_canonical_order(call) else "X4")
     if call.answer_format is not None:
@@ -145,7 +147,9 @@ def classed_calls(draw: st.DrawFn, target: Target) -> tuple[Call, Expect]:
     # JSON key order varies freely; XML keeps the schema's order, its other orders being X4's probes.
     order = draw(st.permutations(list(call.fields))) if fmt == "json" else list(call.fields)
     call = call.variant(fields=tuple(order), token_pos=draw(st.integers(0, len(order))),
-                        auth=draw(st.sampled_from([Auth.BODY, Auth.HEADER])),
+                        # The header token only where the class finds a profile: T3 is about those.
+                        auth=draw(st.sampled_from([Auth.BODY, Auth.HEADER])) if expect.outcome in
+                        ("success", "found_or_none") else Auth.BODY,
                         answer_format=draw(st.sampled_from([None, "json", "xml"])))
     note(f"class {cls!r} of {name} in {fmt}: {inputs.describe(expect)}")
     return call, transport_clause(call, expect)
