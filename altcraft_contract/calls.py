@@ -22,7 +22,7 @@ class Auth(Enum):
     BODY_NULL = "null token in body"
     BODY_INVALID = "invalid token in body"
     HEADER_INVALID = "invalid token in header"
-    # Tokens the client derives from the real one at send time (inputs.py's token classes).
+    # Tokens the client derives from the real one at send time (inputs_wire.py's token classes).
     BODY_BLANK = "whitespace-only token in body"
     BODY_SAME_SHAPE = "wrong token with the real token's length and alphabet in body"
     BODY_LAST_CHANGED = "the real token with its last character changed, in body"
