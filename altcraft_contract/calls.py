@@ -22,10 +22,23 @@ class Auth(Enum):
     BODY_NULL = "null token in body"
     BODY_INVALID = "invalid token in body"
     HEADER_INVALID = "invalid token in header"
+    # Tokens the client derives from the real one at send time (inputs_wire.py's token classes).
+    BODY_BLANK = "whitespace-only token in body"
+    BODY_SAME_SHAPE = "wrong token with the real token's length and alphabet in body"
+    BODY_LAST_CHANGED = "the real token with its last character changed, in body"
+    BODY_PREFIX = "a prefix of the real token in body"
+    BODY_SUFFIXED = "the real token plus a suffix in body"
+    HEADER_EMPTY = "Authorization: Bearer with nothing after it, no body token"
+    HEADER_EMPTY_BODY = "Authorization: Bearer with nothing after it, token in body"
 
     @property
     def sends_valid_token(self) -> bool:
         return self in (Auth.BODY, Auth.HEADER)
+
+    @property
+    def in_body(self) -> bool:
+        """A token field (of some kind) goes into the body."""
+        return self not in (Auth.NONE, Auth.HEADER, Auth.HEADER_INVALID, Auth.HEADER_EMPTY)
 
 
 @dataclass(frozen=True)
@@ -40,6 +53,7 @@ class Call:
     content_type: str | None = None  # None: the plain media type of body_format
     token_pos: int = 0  # where the body token goes among the fields
     raw_body: bytes | None = None  # a malformed body, sent as is (R4/R6 probes)
+    xml_syntax: str | None = None  # an XML body written with this syntax (xmlcodec.XML_SYNTAXES)
     method: str = "POST"
     path: str = "/api/v1.1/relations/get_counter"
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 import shlex
 import time
 from dataclasses import dataclass, field
@@ -79,9 +80,41 @@ class Exchange:
         return self.envelope.get("data") if isinstance(self.envelope, dict) else None
 
 
+def _other(c: str, alphabet: str) -> str:
+    """Another character of ``alphabet`` (the next one), or of ``ab`` when it has only ``c``."""
+    pool = alphabet if len(alphabet) > 1 else "ab"
+    return pool[(pool.index(c) + 1) % len(pool)] if c in pool else pool[0]
+
+
+_DERIVED = {Auth.BODY_BLANK: "whitespace", Auth.BODY_SAME_SHAPE: "same length and alphabet",
+            Auth.BODY_LAST_CHANGED: "last character changed", Auth.BODY_PREFIX: "prefix",
+            Auth.BODY_SUFFIXED: "plus a suffix"}
+_DERIVED_MARK = re.compile("\ue000TOKEN:([a-z ]+)\ue000")
+
+
+def derived_token(auth: Auth, token: str) -> str:
+    """A wrong token computed from the real one at send time (R2/R3 classes); a Call never holds it.
+    For the placeholder it is a marker that ``redacted`` shows as ``<redacted: kind>``."""
+    if token == _PLACEHOLDER:
+        return f"\ue000TOKEN:{_DERIVED[auth]}\ue000"
+    alphabet = "".join(sorted(set(token)))
+    if auth is Auth.BODY_BLANK:
+        return "   "
+    if auth is Auth.BODY_SAME_SHAPE:  # every character replaced by another of the token's own alphabet
+        return "".join(_other(c, alphabet) for c in token)
+    if auth is Auth.BODY_LAST_CHANGED:
+        return token[:-1] + _other(token[-1], alphabet)
+    if auth is Auth.BODY_PREFIX:
+        return token[: max(1, len(token) // 2)]
+    return token + "x"  # BODY_SUFFIXED
+
+
 def _token_value(auth: Auth, token: str) -> Any:
+    if auth in _DERIVED:
+        return derived_token(auth, token)
     return {
-        Auth.BODY: token, Auth.BODY_EMPTY: "", Auth.BODY_NULL: None, Auth.BODY_INVALID: INVALID_TOKEN,
+        Auth.BODY: token, Auth.HEADER_EMPTY_BODY: token, Auth.BODY_EMPTY: "", Auth.BODY_NULL: None,
+        Auth.BODY_INVALID: INVALID_TOKEN,
     }.get(auth, _PLACEHOLDER)
 
 
@@ -94,17 +127,19 @@ def encode(call: Call, token: str) -> tuple[str, dict[str, str], bytes]:
             query = f"?format={call.answer_format}"
         else:
             fields.append(("format", call.answer_format))
-    if call.auth in (Auth.BODY, Auth.BODY_EMPTY, Auth.BODY_NULL, Auth.BODY_INVALID):
+    if call.auth.in_body:
         fields.insert(min(call.token_pos, len(fields)), ("token", _token_value(call.auth, token)))
     headers = {"Content-Type": call.content_type or _MEDIA[call.body_format]}
     if call.auth is Auth.HEADER:
         headers["Authorization"] = f"Bearer {token}"
     elif call.auth is Auth.HEADER_INVALID:
         headers["Authorization"] = f"Bearer {INVALID_TOKEN}"
+    elif call.auth in (Auth.HEADER_EMPTY, Auth.HEADER_EMPTY_BODY):
+        headers["Authorization"] = "Bearer"  # "Bearer " on the wire: HTTP drops a value's trailing space
     if call.raw_body is not None:
         body = call.raw_body
     elif call.body_format == "xml":
-        body = xmlcodec.encode_request(fields)
+        body = xmlcodec.encode_request_as(fields, call.xml_syntax) if call.xml_syntax else xmlcodec.encode_request(fields)
     else:
         body = json.dumps(dict(fields), ensure_ascii=False).encode()
     return call.path + query, headers, body
@@ -113,7 +148,7 @@ def encode(call: Call, token: str) -> tuple[str, dict[str, str], bytes]:
 def redacted(call: Call, token_env: str) -> tuple[dict[str, str], str, str]:
     """Headers, body text and the curl line for ``call`` with the token as a placeholder."""
     path, headers, body = encode(call, _PLACEHOLDER)
-    text = body.decode("utf-8", errors="replace")
+    text = _DERIVED_MARK.sub(r"<redacted: \1>", body.decode("utf-8", errors="replace"))
     shown = {k: (v.replace(_PLACEHOLDER, "<redacted>") if k == "Authorization" else v) for k, v in headers.items()}
     parts = ["curl", "-sS", "-X", call.method, f"\"$BASE_URL\"{shlex.quote(path)}"]
     for k, v in headers.items():
@@ -159,6 +194,10 @@ class Client:
         self.base_url = base_url.rstrip("/")
         self._token = token
         redact.add_secret(token)
+        for kind in _DERIVED:  # a wrong token made from the real one (a prefix of it...) is as secret,
+            derived = derived_token(kind, token)  # when long enough not to be an ordinary word
+            if len(derived) >= 12:
+                redact.add_secret(derived)
         self.token_env = token_env
         self.gate = gate or Gate(budget=budget, timeout=timeout)
         # Connections for every thread that may send at once (``--concurrency``).

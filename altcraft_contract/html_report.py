@@ -45,4 +45,17 @@ def render(doc: dict[str, Any]) -> str:
     for row in doc["clauses"]:  # in contract order, which Jinja's groupby would sort away
         families.setdefault(row["family"], []).append(row)
     return _ENV.get_template("report.html.j2").render(doc=doc, families=list(families.items()),
-                                                       groups=failure_groups(doc))
+                                                       groups=failure_groups(doc),
+                                                       input_grid=input_coverage_grid(doc))
+
+
+# --- input coverage: rows of field x class, one cell per format -----------------------------------
+
+def input_coverage_grid(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The coverage rows grouped by field, then class, with a cell per format (json, xml)."""
+    fields: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in doc.get("input_coverage", {}).get("rows", []):
+        fields.setdefault(row["field"], {}).setdefault(row["class"], {})[row["format"]] = row
+    return [{"field": name, "classes": list(classes.items()),
+             "unsent": sum(not c["sent"] for cells in classes.values() for c in cells.values())}
+            for name, classes in fields.items()]

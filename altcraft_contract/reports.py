@@ -41,6 +41,9 @@ def summary_lines(doc: dict[str, Any]) -> list[str]:
         for g in groups:
             lines.append(f"  {g['clause']:<8} {g['check']} {g['path'] or '-'}: {g['count']} in {len(g['scenarios'])} "
                          f"scenario(s), first in '{g['example_scenario']}'")
+    cov = doc.get("input_coverage")
+    if cov and cov["classes"]:  # the input model: field x class x format combinations sent
+        lines.append(f"input coverage: {cov['sent']} of {cov['classes']} field x class x format combinations sent")
     if doc["target"].get("ignored_keys"):
         lines.append("target file keys the suite does not use: " + ", ".join(doc["target"]["ignored_keys"]))
     if doc["undocumented_fields"]:

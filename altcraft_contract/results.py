@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, clauses
+from . import __version__, clauses, coverage
 from .failures import Failure, Status
 from .redact import cut, redact
 
@@ -62,6 +62,7 @@ def record(run: Run, outcomes: list[Outcome], started: float) -> dict[str, Any]:
         "outcomes": [outcome_dict(o) for o in outcomes],
         "unreachable": run.session.unreachable,
         "budget_spent": run.session.client.gate.budget_spent,
+        "input_coverage": coverage.table(run.session),
     }
 
 
@@ -84,6 +85,7 @@ def merge(records: list[dict[str, Any]]) -> dict[str, Any]:
     out["finished"] = max(r["finished"] for r in records)
     out["unreachable"] = next((r["unreachable"] for r in records if r["unreachable"]), None)
     out["budget_spent"] = any(r.get("budget_spent") for r in records)
+    out["input_coverage"] = merged_input_coverage(records)
     out["outcomes"].sort(key=lambda o: o["id"])
     return out
 
@@ -173,4 +175,18 @@ def document(rec: dict[str, Any], baseline: dict[str, Any] | None = None) -> dic
         "undocumented_fields": sorted(rec["notes"]),
         "behaviour_changes": baseline,
         "stopped": None,  # why the run ended early, when it did (set by the front end)
+        "input_coverage": input_coverage_document(rec),
     }
+
+
+# --- input coverage: which classes of the input model the run sent (field x class x format) ----
+
+def merged_input_coverage(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The workers' coverage rows as one table: a class is sent when any worker sent it."""
+    return coverage.merge([r["input_coverage"] for r in records if r.get("input_coverage")] or [[]])
+
+
+def input_coverage_document(rec: dict[str, Any]) -> dict[str, Any]:
+    """The ``input_coverage`` part of results.json: counts and every row."""
+    rows = rec.get("input_coverage", [])
+    return {"classes": len(rows), "sent": sum(r["sent"] for r in rows), "rows": rows}

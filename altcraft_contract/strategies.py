@@ -65,30 +65,67 @@ def clause_of(call: Call) -> str:
     return "M2"
 
 
+# The variations clause_of tells apart; valid_calls draws one and builds a call that has it, so each
+# is as likely as the others (none is left to chance). Plainest first: Hypothesis shrinks towards it.
+VARIATIONS = ("M2", "M5", "M1", "M3", "T4", "X4", "T3", "T2")
+_PRECEDENCE = ("T2", "T3", "X4", "T4", "M3", "M1", "M5", "M2")  # clause_of's order, most specific first
+
+
+def shapes(target: Target, variation: str) -> list[tuple[Profile, str]]:
+    """The (profile, mode) pairs that can carry ``variation``."""
+    pairs = [(p, m) for p in target.profiles for m in p.modes()]
+    if variation == "M1":
+        return [(p, m) for p, m in pairs if m == "email"]
+    if variation == "M5":
+        return [(p, m) for p, m in pairs if m == "profile_id"]
+    if variation == "M3":  # only where the target file says the resource's subscription carries it
+        return [(p, m) for p, m in pairs if m in (p.resource_identifiers or ())]
+    return pairs
+
+
+def _off_schema_order(order: list[str]) -> bool:
+    ranks = [_RANK.get(k, 9) for k in order]
+    return ranks != sorted(ranks)
+
+
+def variations(target: Target) -> tuple[str, ...]:
+    """The variations the target's data allows (M1 needs an email, M3 a resource with identifiers)."""
+    return tuple(v for v in VARIATIONS if shapes(target, v))
+
+
 @st.composite
-def valid_calls(draw: st.DrawFn, target: Target) -> tuple[Call, Expect]:
-    """A request that finds one of the target's profiles, and the expectation that it does."""
-    profile = draw(st.sampled_from(target.profiles))
-    mode = draw(st.sampled_from(profile.modes()))
-    omit = mode in ("email", "profile_id") and draw(st.booleans())  # M1 default, M5 example
+def valid_calls(draw: st.DrawFn, target: Target, *, variation: str | None = None) -> tuple[Call, Expect]:
+    """A request that finds one of the target's profiles, and the expectation that it does; its
+    clause is ``variation`` (drawn when not given): every variation more specific is left out."""
+    v = variation or draw(st.sampled_from(variations(target)))
+    rank = _PRECEDENCE.index(v)  # a variation more specific than v must stay out of the call
+    profile, mode = draw(st.sampled_from(shapes(target, v)))
+    # M1 default, M5 example: omitted where it is the variation, free where a transport one decides.
+    omit = v in ("M1", "M5") or (rank < 4 and mode in ("email", "profile_id") and draw(st.booleans()))
     fields: dict[str, Any] = {"rel_id": target.rel_id, **_mode_fields(profile, mode, omit)}
-    # M3: only where the target file says the resource's subscription carries this identifier.
     # (An integer field_value is not sent as a digit string: the contract does not say it matches.)
-    if mode in (profile.resource_identifiers or ()) and draw(st.booleans()):
+    if v == "M3" or (rank < 4 and mode in (profile.resource_identifiers or ()) and draw(st.booleans())):
         fields["resource_id"] = profile.resource_id
+    xml = v == "X4" or (v == "T2" and draw(st.booleans()))
+    charset = v == "T2" and (not xml or draw(st.booleans()))  # a charset parameter decides T2 alone
     order = draw(st.permutations(list(fields)))
-    body_format: Format = draw(st.sampled_from(["json", "xml"]))
+    if v == "X4":
+        order = draw(st.permutations(list(fields)).filter(_off_schema_order))
+    elif xml and not charset:  # T2 by an XML body: in the schema's order, X4 being about the others
+        order = sorted(fields, key=lambda k: _RANK.get(k, 9))
+    body_format: Format = "xml" if xml else "json"
     call = Call(
         fields=tuple((k, fields[k]) for k in order),
-        auth=draw(st.sampled_from([Auth.BODY, Auth.HEADER])),
+        auth=Auth.HEADER if v == "T3" else draw(st.sampled_from([Auth.BODY, Auth.HEADER])) if charset else Auth.BODY,
         body_format=body_format,
-        content_type=draw(st.sampled_from([None, CHARSET_JSON if body_format == "json" else CHARSET_XML])),
+        content_type=(CHARSET_XML if xml else CHARSET_JSON) if charset else None,
         token_pos=draw(st.integers(0, len(fields))),
     )
-    fmt = draw(st.sampled_from([None, "query", "body"]))
+    fmt = draw(st.sampled_from(["query", "body"])) if v == "T4" else (
+        draw(st.sampled_from([None, "query", "body"])) if rank < 3 else None)
     if fmt:
         call = call.variant(answer_format=draw(st.sampled_from(["json", "xml"])), format_in=fmt)
-    note(f"valid: {profile.profile_id} by {mode}: {call}")
+    note(f"valid ({v}): {profile.profile_id} by {mode}: {call}")
     return call, Expect.success(clause_of(call), profile.profile_id)
 
 

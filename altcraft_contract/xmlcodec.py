@@ -40,6 +40,27 @@ def encode_request(fields: Iterable[tuple[str, Any]], declaration: bool = False)
     return (b'<?xml version="1.0" encoding="UTF-8"?>\n' + body) if declaration else body
 
 
+# XML a conforming parser reads exactly as the plain document (X1 allows the declaration).
+XML_SYNTAXES = ("a declaration", "a comment", "CDATA text", "whitespace between elements")
+
+
+def encode_request_as(fields: Iterable[tuple[str, Any]], syntax: str) -> bytes:
+    """The request written with one of ``XML_SYNTAXES`` (string texts as CDATA for "CDATA text")."""
+    if syntax == "a declaration":
+        return encode_request(fields, declaration=True)
+    parts = []
+    for name, value in fields:
+        if syntax == "CDATA text" and isinstance(value, str) and "]]>" not in value:
+            parts.append(f"<{name}><![CDATA[{value}]]></{name}>")
+        else:
+            parts.append(encode_request([(name, value)]).decode()[len("<xml>"):-len("</xml>")])
+    if syntax == "a comment":
+        return ("<xml><!-- get_counter -->" + "".join(parts) + "<!-- end --></xml>").encode()
+    if syntax == "whitespace between elements":
+        return ("<xml>\n  " + "\n  ".join(parts) + "\n</xml>\n").encode()
+    return ("<xml>" + "".join(parts) + "</xml>").encode()
+
+
 def parse(body: bytes) -> Element:
     """Parse with DTDs, entities and external references forbidden."""
     try:

@@ -125,7 +125,7 @@ def test_a_target_that_goes_down_gets_one_verdict_not_many_failures(tmp_path: Pa
     # failed tests rather than message lines.)
     failed = re.search(r"(\d+) failed", proc.stdout.splitlines()[-1])
     assert failed is not None and int(failed.group(1)) <= 3 + 8, proc.stdout.splitlines()[-1]
-    cards = re.findall(r"^_{3,} (test_\S+.*?) _{3,}\n(.*)$", proc.stdout, re.MULTILINE)
+    cards = re.findall(r"^_+ (test_\S+.*?) _+\n(.*)$", proc.stdout, re.MULTILINE)
     assert len(cards) == int(failed.group(1)) and all(m.startswith("TRANSPORT (not a contract failure)")
                                                      for _, m in cards), cards
     verdicts = [ln for ln in proc.stdout.splitlines() if "stopped answering" in ln]

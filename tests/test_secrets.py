@@ -23,3 +23,15 @@ def test_canary_token_is_nowhere_in_the_output(tmp_path: Path, fault: str) -> No
     assert {"results.json", "report.html", "junit.xml", "baseline.json"} <= set(outputs)
     leaked = [name for name, text in outputs.items() if CANARY in text]
     assert leaked == []
+
+
+def test_tokens_derived_from_the_canary_are_nowhere_in_the_output(tmp_path: Path) -> None:
+    from altcraft_contract.calls import Auth
+    from altcraft_contract.client import derived_token
+
+    proc = run_suite("-v", "--fault", "token_prefix_accepted", "--reports-dir", str(tmp_path),
+                     "-k", "token", env={"ALTCRAFT_API_TOKEN": CANARY})
+    assert proc.returncode == 1, proc.stdout[-2000:]
+    derived = [derived_token(a, CANARY) for a in (Auth.BODY_SAME_SHAPE, Auth.BODY_LAST_CHANGED, Auth.BODY_PREFIX)]
+    texts = [proc.stdout, proc.stderr] + [p.read_text(encoding="utf-8") for p in tmp_path.iterdir() if p.is_file()]
+    assert not [d for d in derived for text in texts if d in text]

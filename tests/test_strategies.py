@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from altcraft_contract import schemas, strategies
 from altcraft_contract.calls import Auth
@@ -41,16 +42,18 @@ def test_unknown_calls_are_well_formed(example) -> None:
         assert fields.get("profile_id") not in {p.profile_id for p in TARGET.profiles}
 
 
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.sampled_from(strategies.variations(TARGET)).flatmap(
+    lambda v: strategies.valid_calls(TARGET, variation=v).map(lambda e: (v, e))))
+def test_a_valid_call_has_the_clause_variation_it_was_drawn_for(drawn) -> None:
+    """By construction, not by chance: each variation yields calls whose clause is that variation."""
+    variation, (call, expect) = drawn
+    assert expect.clause == variation == strategies.clause_of(call)
+
+
 def test_every_mode_and_clause_variation_is_generated() -> None:
-    seen_modes, seen_clauses = set(), set()
-
-    @settings(max_examples=400, deadline=None, database=None)
-    @given(strategies.valid_calls(TARGET))
-    def collect(example) -> None:
-        call, expect = example
-        seen_modes.add(call.body_fields().get("matching"))
-        seen_clauses.add(expect.clause)
-
-    collect()
-    assert set(schemas.matching_modes()) | {None} <= seen_modes
-    assert {"T2", "T3", "T4", "M1", "M2", "M3", "M5"} <= seen_clauses
+    """Every variation the reference target allows is drawn for, and every mode can carry one."""
+    assert set(strategies.variations(TARGET)) == {"T2", "T3", "T4", "M1", "M2", "M3", "M5", "X4"}
+    modes = {m for v in strategies.VARIATIONS for _, m in strategies.shapes(TARGET, v)}
+    assert set(schemas.matching_modes()) <= modes
+    assert {m for _, m in strategies.shapes(TARGET, "M2")} == set(schemas.matching_modes())

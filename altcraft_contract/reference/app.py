@@ -40,6 +40,7 @@ class Incoming:
     token: str | None = None
     token_ok: bool = False
     parsed: bool = False  # set by a fault that parses the body itself
+    authorization: str = ""  # the raw Authorization header, for faults in reading it
 
 
 @dataclass
@@ -109,6 +110,7 @@ class ReferenceApp:
         inc = Incoming(req.method, req.path, req.headers.get("Content-Type", ""), raw,
                        req.args.get("format"), _bearer(req.headers.get("Authorization")), req.args.get("token"))
         inc.answer_format = "xml" if inc.query_format == "xml" else "json"
+        inc.authorization = req.headers.get("Authorization", "")
         try:
             envelope = self.process(inc)
         except Reject as rej:

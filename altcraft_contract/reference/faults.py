@@ -68,7 +68,7 @@ class Fault:
         return self.wire(app, inc, reply) if self.wire else reply
 
 
-_CATALOGUE_MODULES = (".catalogue", ".catalogue_requests", ".catalogue_xml")
+_CATALOGUE_MODULES = (".catalogue", ".catalogue_requests", ".catalogue_xml", ".catalogue_inputs")
 NO_FAULT = Fault("none", "", "the correct reference endpoint")
 CATALOGUE: dict[str, Fault] = {}
 

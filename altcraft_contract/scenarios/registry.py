@@ -58,6 +58,8 @@ def needs_data(key: str) -> Needs:
 
 
 def all_scenarios() -> list[Scenario]:
-    from . import generated, negative, positive, xml  # noqa: F401  (they register themselves)
+    # They register themselves on import; the input model's classes last, so they run after the probes.
+    from . import generated, negative, positive, xml  # noqa: F401, I001
+    from . import classes  # noqa: F401
 
     return list(SCENARIOS.values())
