@@ -11,9 +11,11 @@ from __future__ import annotations
 import fcntl
 import itertools
 import json
+import os
 import re
 import secrets
-import tempfile
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,7 +26,7 @@ import pytest
 
 from tests import hostile
 from tests.hostile import Seen
-from tests.suite import run_suite
+from tests.suite import ROOT, run_suite
 
 VERBOSE = ("-vv", "-l", "--tb=long", "-rA", "--log-level=DEBUG", "-o", "log_cli=true")
 # Server text meant to drive a terminal or a CI runner: clear the screen, print a fake summary over
@@ -219,7 +221,8 @@ def test_a_transport_error_in_schemathesis_leaks_no_token(st_run: dict[str, Any]
 
 @pytest.mark.xfail(strict=True, reason="BUG: pytest_plugin.pytest_runtest_makereport turns the schemathesis "
                    "item's report into 'failed' without excinfo; schemathesis' own makereport wrapper (outside "
-                   "ours) asserts call.excinfo is not None: INTERNALERROR, exit 3, the session ends")
+                   "ours) asserts call.excinfo is not None: INTERNALERROR, exit 3, the session ends (in a whole run the "
+                   "items after the module are never reported)")
 def test_a_transport_error_in_schemathesis_is_one_transport_line(st_run: dict[str, Any]) -> None:
     r = st_run
     out = r["stdout"]
@@ -393,7 +396,6 @@ def server_toml() -> str:
 def test_no_temporary_file_outlives_the_run(tmp_path: Path, xdist: tuple[str, ...]) -> None:
     tmp = tmp_path / "tmp"
     tmp.mkdir()
-    system_before = set(Path(tempfile.gettempdir()).glob("altcraft-contract-x6*"))
     proc = run_suite("-k", "X6", "--reports-dir", str(tmp_path / "reports"), *xdist,
                      env={"TMPDIR": str(tmp)})
     assert proc.returncode == 0, proc.stdout[-2000:]
@@ -401,7 +403,30 @@ def test_no_temporary_file_outlives_the_run(tmp_path: Path, xdist: tuple[str, ..
     # Nothing of the run's is left in its temporary directory (TMPDIR), at any depth.
     assert [str(p.relative_to(tmp)) for p in tmp.rglob("*altcraft*")] == []
     assert [str(p.relative_to(tmp)) for p in tmp.rglob("x6-*")] == []
-    assert set(Path(tempfile.gettempdir()).glob("altcraft-contract-x6*")) <= system_before
+    # (The system temp dir is not compared: other runs on the machine write there meanwhile.)
+
+
+LIBRARY_X6 = """
+import tempfile
+from altcraft_contract.run import build_run
+from altcraft_contract.runner import run_scenario
+from altcraft_contract.scenarios.registry import all_scenarios
+assert tempfile.gettempdir() == {tmp!r}
+run = build_run(transport="inprocess", hypothesis_profile="quick", check_reachable=False)
+print([run_scenario(s, run.session).status.value for s in all_scenarios() if s.clause == "X6"])
+run.close()
+"""
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: scenarios/xml.py _probe_files: without the plugin's run directory "
+                   "(build_run without shared_dir, as tests/conftest.py's inprocess_run does) every X6 probe "
+                   "makes a mkdtemp('altcraft-contract-x6-') holding the profile id, and nothing removes it")
+def test_a_library_run_leaves_no_temporary_files(tmp_path: Path) -> None:
+    code = LIBRARY_X6.format(tmp=str(tmp_path))
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "TMPDIR": str(tmp_path)},
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0 and "passed" in proc.stdout, proc.stderr[-2000:]
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 # -- 11: 429 storms -----------------------------------------------------------------------------------
