@@ -156,7 +156,7 @@ def test_a_token_with_xml_specials_is_in_no_output(shared_run: Callable[..., dic
     core = "canary-" + secrets.token_hex(8)
     r = shared_run("echo-xml", _echo("-k", "P1 and not generated", token=core + '&"x',
                                            raw=lambda s: s.body.startswith(b"<")))
-    assert r["server"]["count"] > 20 and "<redacted>" in r["stdout"]
+    assert r["server"]["count"] >= 3 and "<redacted>" in r["stdout"]
     leaked = {name: text.count(core) for name, text in outputs(r).items() if core in text}
     assert leaked == {}
 
