@@ -11,10 +11,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_suite(*args: str, env: dict[str, str] | None = None, tests: str = "contract_tests",
-              timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    """``pytest contract_tests --hypothesis-profile quick ARGS`` with a clean token variable."""
+              timeout: int = 300, wrap: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+    """``pytest contract_tests --hypothesis-profile quick ARGS`` with a clean token variable (``wrap``:
+    a command to run it under, such as ``/usr/bin/time -f %M -o FILE``)."""
     environ = {k: v for k, v in os.environ.items() if k != "ALTCRAFT_API_TOKEN"}
     environ.update(env or {})
-    return subprocess.run([sys.executable, "-m", "pytest", tests, "-p", "no:cacheprovider", "-q",
+    return subprocess.run([*wrap, sys.executable, "-m", "pytest", tests, "-p", "no:cacheprovider", "-q",
                            "--hypothesis-profile", "quick", *args],
                           cwd=ROOT, env=environ, capture_output=True, text=True, timeout=timeout, check=False)
