@@ -266,6 +266,16 @@ def run_in_pytest(scenario: Scenario, request: pytest.FixtureRequest) -> None:
 
 
 @pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    """An item that drives its own Hypothesis test (schemathesis) runs its engine under the lock the
+    scenarios in the background share (profiles.engine_held); its body lets it go while it waits."""
+    if "contract_run" not in getattr(item, "fixturenames", ()):
+        return (yield)
+    with profiles.engine_held():
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     """Items that drive their own tool (schemathesis) enter the results too, as outcomes."""
     report = yield

@@ -161,18 +161,23 @@ class Session:
         self.enforce(failures)
         return ex
 
-    def expect_all(self, pairs: list[tuple[Call, Expect]]) -> list[Exchange]:
-        """Send calls that do not depend on each other at once (``--concurrency``), check each, and
-        raise as the same calls sent one by one would: on the first, in order, that fails."""
+    def checked_all(self, pairs: list[tuple[Call, Expect]]) -> list[tuple[Exchange, list[Failure]]]:
+        """``checked`` for calls that do not depend on each other, sent at once (``--concurrency``);
+        results in the calls' order, and a transport problem raised as the first in order would."""
         if self.concurrency <= 1 or len(pairs) < 2:
-            return [self.expect(c, e) for c, e in pairs]
+            return [self.checked(c, e) for c, e in pairs]
         if self._pool is None:
             with self._lock:
                 if self._pool is None:
-                    self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="altcraft-send")
+                    self._pool = ThreadPoolExecutor(2 * self.concurrency, thread_name_prefix="altcraft-send")
         # Each call in a copy of this context, so its requests count toward this scenario.
         futures = [self._pool.submit(contextvars.copy_context().run, self.checked, c, e) for c, e in pairs]
-        done = [f.result() for f in futures]  # a transport problem is raised here, in order
+        return [f.result() for f in futures]
+
+    def expect_all(self, pairs: list[tuple[Call, Expect]]) -> list[Exchange]:
+        """Send independent calls at once, check each, and raise as the same calls sent one by one
+        would: on the first, in order, that fails."""
+        done = self.checked_all(pairs)
         for _, failures in done:
             self.enforce(failures)
         return [ex for ex, _ in done]
@@ -195,13 +200,15 @@ class Session:
         def prop(example: Any) -> None:
             if stopped:
                 return
-            try:
-                body(example)
-            except (TransportProblem, NotRun) as exc:  # not the target's contract: do not shrink it
-                stopped.append(exc)
+            with profiles.engine_released():  # the network wait: other scenarios' engines may run
+                try:
+                    body(example)
+                except (TransportProblem, NotRun) as exc:  # not the target's contract: do not shrink it
+                    stopped.append(exc)
 
         try:
-            prop()
+            with profiles.engine_held():
+                prop()
         except Exception as exc:
             if stopped:  # the transport failed part-way: that, not what it did to an example, is the news
                 raise stopped[0] from None

@@ -22,6 +22,7 @@ from . import schemas, xmlcodec
 from .checks.envelope import allowed_statuses
 from .failures import NotRun, TransportProblem
 from .gate import TRUNCATED_HEADER, classify
+from .profiles import engine_released
 
 SEED = int(os.environ.get("ALTCRAFT_SCHEMATHESIS_SEED", "0"))
 # E4's setting; the pytest module sets it from the target, `st run` users through the environment.
@@ -110,8 +111,9 @@ def send_case(case: Any, run: Any, key: str) -> None:
     where: dict[str, Any] = {"app": run.app} if run.app is not None else {
         "base_url": target.base_url, "session": run.requests_session(), "timeout": gate.timeout}
     try:
-        case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, additional_checks=CHECKS,
-                               excluded_checks=[excluded(n) for n in EXCLUDED], **where)
+        with engine_released():  # the scenarios' Hypothesis engines may run while this one waits
+            case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, additional_checks=CHECKS,
+                                   excluded_checks=[excluded(n) for n in EXCLUDED], **where)
     except NotRun as exc:
         run.external_problems[key] = ("not run", str(exc))
     except (requests.RequestException, TransportProblem, urllib3.exceptions.HTTPError) as exc:

@@ -51,13 +51,13 @@ Row = tuple[str, str, Format, Call, Expect]  # field, class, format, the call, i
 
 def _send_all(s: Session, rows: list[Row]) -> None:
     """Send every (field, class, format, call, expect) row; enforce all failures at the end."""
-    found: list[Failure] = []
+    pairs: list[tuple[Call, Expect]] = []
     for i, (field, cls, fmt, call, expect) in enumerate(rows):
         coverage.mark(s, field, cls, fmt, inputs.describe(expect))
         if i + 1 < len(rows) and rows[i + 1][3] is call:
             continue  # a rider: the next row sends the same request
-        for form in _forms(s, call):
-            found += s.checked(form, transport_clause(form, expect))[1]
+        pairs += [(form, transport_clause(form, expect)) for form in _forms(s, call)]
+    found: list[Failure] = [f for _, failures in s.checked_all(pairs) for f in failures]  # independent: at once
     s.enforce(found)
 
 
