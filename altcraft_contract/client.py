@@ -48,6 +48,7 @@ class Exchange:
     scratch: dict[str, Any] = field(default_factory=dict)  # per-exchange caches for checks
     body_size: int | None = None  # bytes the answer had, as far as they were read
     truncated: bool = False  # the answer was longer than the gate reads (``body`` is its start)
+    seq: int = 0  # its place in the run's send order (this process), for the "unreachable" streak
 
     def release(self, keep: int = 65536) -> None:
         """Keep only the start of the raw answer once the checks have read it: exchanges live on in
@@ -230,7 +231,7 @@ class Client:
         ex = Exchange(call, expect, self.base_url + path, shown, text, curl)
         gate = self.gate
         for attempt in range(gate.max_retries_429 + 1):
-            gate.admit()
+            ex.seq = gate.admit()
             started, deadline = time.perf_counter(), gate.deadline()
             try:
                 with self._http.stream(call.method, path, headers=headers, content=body,

@@ -138,8 +138,9 @@ class Gate:
         self.stopped: str | None = None  # set on Ctrl-C or a fatal verdict: nothing more is sent
         self._lock = threading.Lock()
 
-    def admit(self) -> None:
-        """Wait for a slot; raise BudgetExhausted (or NotRun once stopped) instead of sending."""
+    def admit(self) -> int:
+        """Wait for a slot and return the request's place in send order (this process); raise
+        BudgetExhausted (or NotRun once stopped) instead of sending."""
         if self.stopped:
             raise NotRun(self.stopped)
         if not self.counter.take(self.budget):
@@ -147,11 +148,13 @@ class Gate:
             raise BudgetExhausted(f"the request budget of {self.budget} is spent")
         with self._lock:
             self.sent += 1
+            seq = self.sent
             counter = _SCOPE.get()
             if counter is not None:
                 counter[0] += 1
         if self.limiter is not None:
             self.limiter.wait()
+        return seq
 
     def may_wait(self, seconds: float) -> bool:
         """Whether a 429's Retry-After may still be honoured: a run waits at most MAX_WAIT_429 in all,
@@ -178,14 +181,19 @@ class GateAdapter(HTTPAdapter):
     def send(self, request: requests.PreparedRequest, stream: bool = False, timeout: Any = None,
              verify: Any = True, cert: Any = None, proxies: Any = None) -> requests.Response:
         for attempt in range(self.gate.max_retries_429 + 1):
-            self.gate.admit()
+            seq = self.gate.admit()
             deadline = self.gate.deadline()
-            resp = super().send(request, stream=True, timeout=self.gate.timeout, verify=verify, cert=cert,
-                                proxies=proxies)
             try:
-                got = read_bounded(resp.iter_content(65536), self.gate.max_answer_bytes, deadline, self.gate.timeout)
-            finally:
-                resp.close()
+                resp = super().send(request, stream=True, timeout=self.gate.timeout, verify=verify, cert=cert,
+                                    proxies=proxies)
+                try:
+                    got = read_bounded(resp.iter_content(65536), self.gate.max_answer_bytes, deadline,
+                                       self.gate.timeout)
+                finally:
+                    resp.close()
+            except Exception as exc:
+                exc.altcraft_seq = seq  # type: ignore[attr-defined]  # for the "unreachable" streak
+                raise
             resp._content = got.body  # what requests would hold after reading it all
             resp._content_consumed = True
             if got.truncated:

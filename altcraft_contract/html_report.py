@@ -8,6 +8,7 @@ from typing import Any
 from defusedxml.minidom import parseString
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from .redact import safe
 from .results import failure_groups
 
 
@@ -34,7 +35,14 @@ def pretty_body(text: str) -> str:
     return text
 
 
-_ENV = Environment(loader=PackageLoader("altcraft_contract", "templates"), autoescape=select_autoescape(["j2"]))
+def _inert(value: Any) -> Any:
+    """Every printed value: control characters from the target shown escaped (a report may be read
+    with `cat` or `less -R` too), secrets masked."""
+    return safe(value) if isinstance(value, str) else value
+
+
+_ENV = Environment(loader=PackageLoader("altcraft_contract", "templates"), autoescape=select_autoescape(["j2"]),
+                   finalize=_inert)
 _ENV.filters["pretty"] = pretty
 _ENV.filters["pretty_body"] = pretty_body
 

@@ -36,6 +36,7 @@ DOC_KEY = pytest.StashKey[dict[str, Any]]()
 EXTERNAL_KEY = pytest.StashKey[list[dict[str, Any]]]()
 PREFETCH_KEY = pytest.StashKey[Prefetch | None]()
 WORKDIR_KEY = pytest.StashKey[str]()
+STOPPED_KEY = pytest.StashKey[tuple[str, str]]()
 SHOWN_KEY = pytest.StashKey[dict[tuple[str, str, str, str], str]]()
 BEHAVIOUR_CHANGED = 10  # exit status of --compare-baseline when the target's behaviour changed
 INCOMPLETE = 11  # the request budget was spent: part of the suite did not run
@@ -120,7 +121,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[EXTERNAL_KEY] = []
     if config.getoption("hypothesis_profile", None) is None:
         settings.load_profile("default")  # ours, not Hypothesis' automatic "ci" (see profiles.resolve)
-    if _runs_contract_tests(config) and not _is_worker(config):
+    if _runs_contract_tests(config) and not _is_worker(config) and not config.option.collectonly:
         reports.clear_stale(config.getoption("--reports-dir"))  # a reviewer must never read the last run's
         if not config.option.xmlpath:
             config.option.xmlpath = str(Path(config.getoption("--reports-dir")) / "junit.xml")
@@ -272,7 +273,16 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
     if "contract_run" not in getattr(item, "fixturenames", ()):
         return (yield)
     with profiles.engine_held():
-        return (yield)
+        result = yield
+    run = item.config.stash.get(RUN_KEY, None)
+    stopped = run.external_problems.pop(item.nodeid, None) if run is not None else None
+    if stopped is not None:  # the tool was stopped part-way: say why, as scenarios do, as this item's outcome
+        item.stash[STOPPED_KEY] = stopped
+        kind, text = stopped
+        if kind == "transport":
+            pytest.fail(f"TRANSPORT (not a contract failure): {text}", pytrace=False)
+        pytest.skip(f"not run: {text}")
+    return result
 
 
 @pytest.hookimpl(wrapper=True)
@@ -280,13 +290,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     """Items that drive their own tool (schemathesis) enter the results too, as outcomes."""
     report = yield
     run = item.config.stash.get(RUN_KEY, None)
-    stopped = run.external_problems.pop(item.nodeid, None) if run is not None and call.when == "call" else None
-    if stopped is not None and report.outcome != "skipped":  # the tool was stopped: say why, as scenarios do
-        kind, text = stopped
-        if kind == "transport":
-            report.outcome, report.longrepr = "failed", f"TRANSPORT (not a contract failure): {text}"
-        else:
-            report.outcome, report.longrepr = "skipped", (str(item.path), 0, f"Skipped: not run: {text}")
+    stopped = item.stash.get(STOPPED_KEY, None) if call.when == "call" else None
     exits.sanitize_report(report)  # every exit of a report (terminal, JUnit, xdist) sees it clean
     if run is not None and call.when == "call" and "contract_run" in getattr(item, "fixturenames", ()):
         clause = next((m.args[0] for m in item.iter_markers("clause")), "R6")
@@ -298,6 +302,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             item.nodeid.split("::")[-1], clause, report.outcome, text, call.duration,
             transport=stopped is not None and stopped[0] == "transport"))
     return report
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_exception_interact(node: Any, call: Any, report: Any) -> None:
+    """Plugins may rewrite a failure's text here, after makereport (schemathesis does): clean it again."""
+    if isinstance(report, pytest.TestReport | pytest.CollectReport):
+        exits.sanitize_report(report)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -342,6 +353,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             _local_results(config)
             config.workeroutput["altcraft"] = json.dumps(  # type: ignore[attr-defined]
                 {"record": config.stash[RECORDS_KEY][0], "baselines": config.stash[BASELINES_KEY]})
+        return
+    if config.option.collectonly:  # nothing ran: the last run's reports stay as they are
         return
     _local_results(config)
     if not config.stash[RECORDS_KEY]:

@@ -20,6 +20,7 @@ import re
 import threading
 from typing import Any
 from urllib.parse import quote, quote_plus
+from xml.sax.saxutils import escape as xml_escape
 
 MASK = "<redacted>"
 TEXT_LIMIT = 2000  # characters of a stored message or received value
@@ -34,9 +35,13 @@ class _Known:
 
 
 def _forms(secret: str) -> set[str]:
-    """The spellings of ``secret`` an output could hold."""
-    forms = {secret, quote(secret, safe=""), quote_plus(secret), html.escape(secret),
-             json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
+    """The spellings of ``secret`` an output could hold: as is, URL-encoded, HTML- and XML-escaped,
+    and each of those JSON-escaped (a report stores them inside JSON strings)."""
+    base = {secret, quote(secret, safe=""), quote(secret), quote_plus(secret), html.escape(secret),
+            html.escape(secret, quote=False), xml_escape(secret)}
+    forms = set(base)
+    for f in base:
+        forms |= {json.dumps(f)[1:-1], json.dumps(f, ensure_ascii=False)[1:-1]}
     return {f for f in forms if f}
 
 

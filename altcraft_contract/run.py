@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,6 +98,9 @@ def build_run(*, target_path: str | None = None, base_url: str | None = None, ap
         closers = [client.close]
         run = Run(Session(target, client, hypothesis_profile=hypothesis_profile, seed=seed))
     run._closers.extend(closers)
+    if shared_dir is None:  # a library caller: a private directory of the run's own, removed at close
+        shared_dir = tempfile.mkdtemp(prefix="altcraft-contract-")
+        run._closers.insert(0, lambda path=shared_dir: shutil.rmtree(path, ignore_errors=True))
     client.gate = _gate(target, max_rps, timeout, request_budget, max_answer_bytes, shared_dir)
     client.set_timeout(client.gate.timeout)
     run.session.workdir = shared_dir

@@ -78,7 +78,8 @@ class Session:
         self.unreachable: str | None = None
         self.workdir: str | None = None  # the run's private temporary directory (probe files)
         self.concurrency = 1
-        self._down_streak = 0
+        self._down: set[int] = set()  # send-order places of target-down problems since the last answer
+        self._answered_upto = 0  # the latest place in send order that got an answer
         self._lock = threading.Lock()
         self._local = threading.local()
         self._pool: ThreadPoolExecutor | None = None  # for expect_all; never used by scenario threads
@@ -90,24 +91,31 @@ class Session:
         waived: list[Failure] = self._local.waived
         return waived
 
-    def note_transport(self, problem: TransportProblem) -> bool:
+    def note_transport(self, problem: TransportProblem, seq: int = 0) -> bool:
         """Count a transport problem toward the one "unreachable" verdict (any sender reports here).
-        False once that verdict stands: later problems (concurrent scenarios hit the same dead
-        target) are "not run", so only the streak that proved it down is reported."""
+
+        The target is down when DOWN_AFTER requests failed so and no request sent after the first
+        of them was answered: counted in send order, since scenarios run side by side and requests
+        stalled together end together. False once that verdict stands: later problems (concurrent
+        scenarios hit the same dead target) are "not run", so only the ones that proved it down are
+        reported."""
         if not problem.target_down:
             return True
         with self._lock:
             if self.unreachable:
                 return False
-            self._down_streak += 1
-            if self._down_streak >= DOWN_AFTER:
+            if seq == 0 or seq > self._answered_upto:
+                self._down.add(seq or max(self._down | {self._answered_upto}) + 1)
+            if len(self._down) >= DOWN_AFTER:
                 self.unreachable = str(problem)  # one verdict, instead of a failure per scenario
                 self.client.gate.stopped = f"the target is unreachable ({self.unreachable})"
             return True
 
-    def note_answer(self) -> None:
+    def note_answer(self, seq: int = 0) -> None:
+        """An answer to the request sent ``seq``-th: problems of requests sent before it are no streak."""
         with self._lock:
-            self._down_streak = 0
+            self._answered_upto = max(self._answered_upto, seq)
+            self._down = {s for s in self._down if s > self._answered_upto}
 
     # -- one exchange --------------------------------------------------------------------
     def send(self, call: Call, expect: Expect) -> Exchange:
@@ -117,9 +125,9 @@ class Session:
         ex = self.client.send(call, expect)
         problem = transport_problem(ex)
         if problem is None:
-            self.note_answer()
+            self.note_answer(ex.seq)
             return ex
-        if not self.note_transport(problem):
+        if not self.note_transport(problem, ex.seq):
             raise NotRun(f"the target is unreachable ({self.unreachable})")
         raise problem
 

@@ -118,7 +118,7 @@ def send_case(case: Any, run: Any, key: str) -> None:
         run.external_problems[key] = ("not run", str(exc))
     except (requests.RequestException, TransportProblem, urllib3.exceptions.HTTPError) as exc:
         problem = classify(exc)
-        session.note_transport(problem)
+        session.note_transport(problem, getattr(exc, "altcraft_seq", 0))
         run.external_problems[key] = ("transport", str(problem))
 
 

@@ -11,7 +11,7 @@ from .. import strategies
 from ..calls import Auth, Call, Expect
 from ..checks.parity import json_and_xml_agree
 from ..checks.xml import X6_MARKER, x6_time_bound
-from ..failures import ExchangeRecord, Failure
+from ..failures import ExchangeRecord, Failure, NotRun
 from ..session import Session
 from ..strategies import base_fields, format_combinations
 from ..target import Target
@@ -40,9 +40,10 @@ def xml_any_order(s: Session) -> None:
 
 
 def _probe_files(workdir: str | None, pid: str) -> tuple[Path, Path]:
-    """The files the external-entity probes name, in the run's private directory (removed with it);
-    without one (a library caller), in a private directory of their own."""
-    where = Path(workdir or tempfile.mkdtemp(prefix="altcraft-contract-x6-"))
+    """The files the external-entity probes name, in the run's private directory (removed with it)."""
+    if workdir is None:
+        raise NotRun("the run has no private directory for the X6 probe files")
+    where = Path(workdir)
     marker, pid_file = where / "x6-marker.txt", where / "x6-pid.txt"
     for path, text in ((marker, X6_MARKER), (pid_file, pid)):  # read only by a target here that resolves them
         if not path.is_file():  # written whole, then renamed: concurrent probes never read half a file
