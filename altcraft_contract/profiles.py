@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.errors import InvalidArgument
 
@@ -43,36 +39,3 @@ def settings_for(name: str) -> settings:
     """``name``'s settings with the parts a contract run depends on forced (see ``_COMMON``)."""
     return settings(settings.get_profile(name), deadline=None, database=None, phases=_PHASES)
 
-
-# Hypothesis' engine is run by several threads (scenarios run side by side), but parts of it are
-# not safe to run at the same instant: its caches, and `ast.parse` on Python 3.11 (describing a
-# lambda from two threads at once fails with "AST constructor recursion depth mismatch"). So the
-# engine runs under one lock, and a test body lets it go while it waits on the network.
-_ENGINE = threading.Lock()
-_HOLDS = threading.local()
-
-
-@contextmanager
-def engine_held() -> Iterator[None]:
-    """Run Hypothesis' engine (generation, shrinking) with no other thread inside it."""
-    with _ENGINE:
-        _HOLDS.held = True
-        try:
-            yield
-        finally:
-            _HOLDS.held = False
-
-
-@contextmanager
-def engine_released() -> Iterator[None]:
-    """Inside a test body: let other threads' engines run while this one sends and checks."""
-    if not getattr(_HOLDS, "held", False):
-        yield
-        return
-    _HOLDS.held = False
-    _ENGINE.release()
-    try:
-        yield
-    finally:
-        _ENGINE.acquire()
-        _HOLDS.held = True

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
-from . import baseline, exits, profiles, reports, results
+from . import baseline, engine, exits, profiles, reports, results
 from .errors import SuiteInputError, TargetUnreachable
 from .failures import Status
 from .redact import redact, safe
@@ -272,7 +272,7 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
     scenarios in the background share (profiles.engine_held); its body lets it go while it waits."""
     if "contract_run" not in getattr(item, "fixturenames", ()):
         return (yield)
-    with profiles.engine_held():
+    with engine.engine_held():
         result = yield
     run = item.config.stash.get(RUN_KEY, None)
     stopped = run.external_problems.pop(item.nodeid, None) if run is not None else None

@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis import given, seed
 from hypothesis.strategies import SearchStrategy
 
-from . import profiles, schemas
+from . import engine, profiles, schemas
 from .calls import Call, Expect
 from .client import Client, Exchange
 from .failures import ContractViolation, Failure, NotRun, TransportProblem
@@ -208,14 +208,14 @@ class Session:
         def prop(example: Any) -> None:
             if stopped:
                 return
-            with profiles.engine_released():  # the network wait: other scenarios' engines may run
+            with engine.engine_released():  # the network wait: other scenarios' engines may run
                 try:
                     body(example)
                 except (TransportProblem, NotRun) as exc:  # not the target's contract: do not shrink it
                     stopped.append(exc)
 
         try:
-            with profiles.engine_held():
+            with engine.engine_held():
                 prop()
         except Exception as exc:
             if stopped:  # the transport failed part-way: that, not what it did to an example, is the news

@@ -20,9 +20,9 @@ from schemathesis import Config, GenerationMode
 
 from . import schemas, xmlcodec
 from .checks.envelope import allowed_statuses
+from .engine import engine_released
 from .failures import NotRun, TransportProblem
 from .gate import TRUNCATED_HEADER, classify
-from .profiles import engine_released
 
 SEED = int(os.environ.get("ALTCRAFT_SCHEMATHESIS_SEED", "0"))
 # E4's setting; the pytest module sets it from the target, `st run` users through the environment.

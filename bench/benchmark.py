@@ -82,13 +82,13 @@ def far_target(latency_ms: float, examples: int) -> list[tuple[str, float, int, 
         cmd = [str(Path(sys.executable).parent / "st"), "run", str(ROOT / "schemas" / "openapi.json"),
                "--url", srv.base_url, "-n", str(examples), "--seed", "0", "-H", f"Authorization: Bearer {TOKEN}"]
         started = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=ENV, cwd=ROOT, check=False)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=ENV, cwd=tempfile.gettempdir(), check=False)
         rows.append((f"st run -n {examples}, {latency_ms:g} ms away", time.perf_counter() - started, 0,
                      f"exit {proc.returncode} (fails the correct endpoint: stops early)"))
         env = {**ENV, "SCHEMATHESIS_HOOKS": "altcraft_contract.st_checks", "ALTCRAFT_ERROR_HTTP_STATUS": "200"}
         started = time.perf_counter()
         proc = subprocess.run([*cmd, "--checks", "all", "--exclude-checks", EXCLUDED], capture_output=True,
-                              text=True, env=env, cwd=ROOT, check=False)
+                              text=True, env=env, cwd=tempfile.gettempdir(), check=False)
         rows.append((f"st run -n {examples} + our checks, {latency_ms:g} ms away", time.perf_counter() - started, 0,
                      f"exit {proc.returncode}"))
     return rows
@@ -176,7 +176,8 @@ def st_run(fault: str, examples: int, hooks: bool) -> tuple[bool, float]:
             env["SCHEMATHESIS_HOOKS"] = "altcraft_contract.st_checks"
             env["ALTCRAFT_ERROR_HTTP_STATUS"] = "200"
         started = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+        with tempfile.TemporaryDirectory() as fresh:  # no crash cache from an earlier run to replay
+            proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=fresh, check=False)
         return proc.returncode != 0, time.perf_counter() - started
 
 
