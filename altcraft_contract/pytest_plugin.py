@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import gc
 import json
-import secrets
-import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -18,28 +15,25 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
-from . import baseline, engine, exits, profiles, reports, results
-from .errors import SuiteInputError, TargetUnreachable
+from . import baseline, engine, exits, finish, profiles, reports, results
+from . import pytest_setup as setup
 from .failures import Status
-from .redact import redact, safe
-from .run import Run, build_run
+from .pytest_setup import RUN_KEY
+from .run import Run
 from .runner import Outcome, Prefetch, run_scenario
 from .scenarios.registry import Scenario, all_scenarios
 
 assert profiles.PROFILES  # registered on import, before Hypothesis reads --hypothesis-profile
 
-RUN_KEY = pytest.StashKey[Run]()
 OUTCOMES_KEY = pytest.StashKey[list[Outcome]]()
 RECORDS_KEY = pytest.StashKey[list[dict[str, Any]]]()
 BASELINES_KEY = pytest.StashKey[list[dict[str, Any]]]()
 DOC_KEY = pytest.StashKey[dict[str, Any]]()
 EXTERNAL_KEY = pytest.StashKey[list[dict[str, Any]]]()
 PREFETCH_KEY = pytest.StashKey[Prefetch | None]()
-WORKDIR_KEY = pytest.StashKey[str]()
 STOPPED_KEY = pytest.StashKey[tuple[str, str]]()
 SHOWN_KEY = pytest.StashKey[dict[tuple[str, str, str, str], str]]()
-BEHAVIOUR_CHANGED = 10  # exit status of --compare-baseline when the target's behaviour changed
-INCOMPLETE = 11  # the request budget was spent: part of the suite did not run
+BEHAVIOUR_CHANGED = finish.BEHAVIOUR_CHANGED
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -66,66 +60,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                 help=f"compare the fixed probes with a recorded baseline (exit {BEHAVIOUR_CHANGED} on changes)")
 
 
-def _is_worker(config: pytest.Config) -> bool:
-    return hasattr(config, "workerinput")
-
-
-def _runs_contract_tests(config: pytest.Config) -> bool:
-    """Whether the run includes the contract suite: ``pytest`` alone (testpaths), ``contract_tests``,
-    ``./contract_tests/test_xml.py::...`` or an absolute path all count."""
-    here = config.invocation_params.dir
-    return any("contract_tests" in (here / str(a).split("::", 1)[0]).resolve().parts for a in config.args)
-
-
-def _without_configuration(config: pytest.Config) -> None:
-    """``pytest --target /elsewhere/t.toml`` from the repository: pytest takes that path for a test
-    path while it looks for its configuration, finds none, and would collect everything under the
-    current directory, self-tests included. Run what testpaths names instead, with the settings the
-    reports rely on."""
-    here = config.invocation_params.dir
-    suite = here / "contract_tests"
-    if config.inipath is not None or config.args_source is not pytest.Config.ArgsSource.INVOCATION_DIR:
-        return
-    if not (suite.is_dir() and (here / "pyproject.toml").is_file()):
-        return
-    config.args[:] = [str(suite)]
-    config._inicache["junit_family"] = "xunit1"  # clause on every case (private, but read by junitxml)
-
-
-def _workdir(config: pytest.Config) -> str:
-    """The run's private temporary directory (mode 0700; rate and budget files, probe files),
-    made by the controller, handed to xdist workers, removed at the end."""
-    worker = getattr(config, "workerinput", None)
-    if worker and "altcraft_dir" in worker:
-        return str(worker["altcraft_dir"])
-    if WORKDIR_KEY not in config.stash:
-        path = tempfile.mkdtemp(prefix="altcraft-contract-")
-        config.stash[WORKDIR_KEY] = path
-        config.add_cleanup(lambda: shutil.rmtree(path, ignore_errors=True))
-    return config.stash[WORKDIR_KEY]
-
-
-def _stop(config: pytest.Config, err: SuiteInputError) -> None:
-    """End the run with one line and its status, leaving a report that says why (not a stale one)."""
-    if not _is_worker(config):
-        reports.write_stopped(config.getoption("--reports-dir"), err.exit_status, str(err))
-    pytest.exit(f"altcraft-contract: {err}", returncode=err.exit_status)
-
-
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     exits.guard_logging()
-    _without_configuration(config)
+    setup.without_configuration(config)
     config.addinivalue_line("markers", "clause(id): the contract clause a scenario exercises")
     config.stash[OUTCOMES_KEY], config.stash[RECORDS_KEY], config.stash[BASELINES_KEY] = [], [], []
     config.stash[EXTERNAL_KEY] = []
     if config.getoption("hypothesis_profile", None) is None:
         settings.load_profile("default")  # ours, not Hypothesis' automatic "ci" (see profiles.resolve)
-    if _runs_contract_tests(config) and not _is_worker(config) and not config.option.collectonly:
+    if setup.runs_contract_tests(config) and not setup.is_worker(config) and not config.option.collectonly:
         reports.clear_stale(config.getoption("--reports-dir"))  # a reviewer must never read the last run's
         if not config.option.xmlpath:
             config.option.xmlpath = str(Path(config.getoption("--reports-dir")) / "junit.xml")
-    _build_early(config)
+    setup.build_early(config)
 
 
 @pytest.hookimpl(trylast=True)
@@ -139,78 +87,15 @@ def scenario_params(family: str) -> list[Any]:
             for s in all_scenarios() if s.clause[0] in family]
 
 
-def _build(config: pytest.Config) -> None:
-    """Assemble the run; a problem with the suite's input ends pytest with one line and its status."""
-    if RUN_KEY in config.stash:
-        return
-    seed = config.getoption("hypothesis_seed", None)
-    try:
-        run = build_run(
-            target_path=config.getoption("--target"), base_url=config.getoption("--base-url"),
-            api_version=config.getoption("--api-version"), transport=config.getoption("--transport"),
-            fault=config.getoption("--fault"), variant=config.getoption("--reference-variant"),
-            hypothesis_profile=profiles.resolve(config.getoption("hypothesis_profile", None)),
-            seed=int(seed) if seed is not None else _shared_seed(config),
-            max_rps=config.getoption("--max-rps"), timeout=config.getoption("--request-timeout"),
-            request_budget=config.getoption("--request-budget"),
-            max_answer_bytes=config.getoption("--max-answer-bytes"), shared_dir=_workdir(config),
-            concurrency=config.getoption("--concurrency"),
-            reference_latency_ms=config.getoption("--reference-latency-ms"),
-        )
-    except SuiteInputError as err:
-        _stop(config, err)
-    config.stash[RUN_KEY] = run
-    config.add_cleanup(run.close)
-
-
-def _shared_seed(config: pytest.Config) -> int:
-    # xdist workers share the controller's random seed, so parallel runs draw what one run would.
-    worker = getattr(config, "workerinput", None)
-    if worker and "altcraft_seed" in worker:
-        return int(worker["altcraft_seed"])
-    if not hasattr(config, "_altcraft_seed"):
-        config._altcraft_seed = secrets.randbelow(2**31)  # type: ignore[attr-defined]
-    return int(config._altcraft_seed)  # type: ignore[attr-defined]
-
-
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
-    node.workerinput["altcraft_seed"] = _shared_seed(node.config)
-    node.workerinput["altcraft_dir"] = _workdir(node.config)
-
-
-def _build_early(config: pytest.Config) -> None:
-    """Problems with the options are found before collection, so they print as a single line."""
-    from .reference import faults, variants
-
-    fault, variant = config.getoption("--fault"), config.getoption("--reference-variant")
-    from .errors import TargetFileInvalid, TargetFileMissing
-
-    fault, variant = config.getoption("--fault"), config.getoption("--reference-variant")
-    if fault != "none" and fault not in faults.catalogue():
-        _stop(config, TargetFileInvalid(f"unknown fault {fault!r}",
-                                        "list them with `python -m altcraft_contract.reference --list-faults`"))
-    if variant not in variants.VARIANTS:
-        _stop(config, TargetFileInvalid(f"unknown --reference-variant {variant!r}",
-                                        f"use one of {', '.join(variants.VARIANTS)}"))
-    for name in ("--max-rps", "--request-timeout", "--request-budget", "--max-answer-bytes", "--concurrency"):
-        value = config.getoption(name)
-        if value is not None and value <= 0:
-            _stop(config, TargetFileInvalid(f"{name} {value} is not positive", f"give {name} a number above 0"))
-    try:  # before Hypothesis' own plugin, which would end with an INTERNALERROR traceback
-        profiles.resolve(config.getoption("hypothesis_profile", None))
-    except SuiteInputError as err:
-        _stop(config, err)
-    compare = config.getoption("--compare-baseline")
-    if compare and not Path(compare).is_file():
-        _stop(config, TargetFileMissing(f"baseline {compare!r} does not exist", "record one first with --record-baseline"))
-    if config.getoption("--target") and not _is_worker(config):
-        _build(config)
+    node.workerinput["altcraft_seed"] = setup.shared_seed(node.config)
+    node.workerinput["altcraft_dir"] = setup.workdir(node.config)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     if any({"contract_session", "contract_run"} & set(getattr(i, "fixturenames", ())) for i in session.items):
-        _build(session.config)
+        setup.build(session.config)
         session.config.stash.setdefault(DOC_KEY, {})["started"] = time.time()
         _start_prefetch(session)
         # Everything imported and collected so far lives for the whole run: move it out of the
@@ -237,7 +122,7 @@ def _start_prefetch(session: pytest.Session) -> None:
     config = session.config
     run = config.stash.get(RUN_KEY, None)
     config.stash[PREFETCH_KEY] = None
-    if run is None or _is_worker(config) or run.session.concurrency <= 1:
+    if run is None or setup.is_worker(config) or run.session.concurrency <= 1:
         return
     wanted = [sc for item in session.items
               if isinstance(sc := getattr(getattr(item, "callspec", None), "params", {}).get("scenario"), Scenario)]
@@ -348,7 +233,7 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
-    if _is_worker(config):
+    if setup.is_worker(config):
         if RUN_KEY in config.stash:
             _local_results(config)
             config.workeroutput["altcraft"] = json.dumps(  # type: ignore[attr-defined]
@@ -360,54 +245,23 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if not config.stash[RECORDS_KEY]:
         return
     rec = results.merge(config.stash[RECORDS_KEY])
-    changes = _baselines(config, session)
+    changes = finish.baselines(config.stash[BASELINES_KEY], config.getoption("--record-baseline"),
+                               config.getoption("--compare-baseline"))
     doc = results.document(rec, changes)
-    if rec["unreachable"]:
-        err = TargetUnreachable(f"the target {rec['target']['base_url']} stopped answering ({rec['unreachable']})",
-                                "check that it is up, then run again")
-        doc["unreachable_line"] = f"altcraft-contract: {err}"
-        doc["stopped"] = {"exit_status": err.exit_status, "reason": str(err)}
-        session.exitstatus = err.exit_status
-    elif exitstatus == pytest.ExitCode.INTERRUPTED:
-        doc["stopped"] = {"exit_status": int(exitstatus), "reason": "interrupted: the scenarios left were not run"}
-    elif rec.get("budget_spent"):
-        doc["stopped"] = {"exit_status": INCOMPLETE, "reason": "the request budget was spent: the scenarios "
-                          "reported 'not run' did not run (raise --request-budget to run them)"}
-        if session.exitstatus == 0:
-            session.exitstatus = INCOMPLETE
-    elif changes and changes["changes"] and session.exitstatus == 0:
-        session.exitstatus = BEHAVIOUR_CHANGED
+    extra, status = finish.conclude(rec, changes, int(session.exitstatus))
+    doc.update(extra)
+    session.exitstatus = status
     doc["written"] = reports.write_all(doc, config.getoption("--reports-dir"))
     config.stash[DOC_KEY] = doc
 
 
-def _baselines(config: pytest.Config, session: pytest.Session) -> dict[str, Any] | None:
-    observed = config.stash[BASELINES_KEY]
-    if not observed:
-        return None
-    if config.getoption("--record-baseline"):
-        Path(config.getoption("--record-baseline")).write_text(
-            redact(json.dumps(observed[0], indent=2, ensure_ascii=False)), encoding="utf-8")
-    if config.getoption("--compare-baseline"):
-        return baseline.compare(baseline.load(config.getoption("--compare-baseline")), observed[0])
-    return None
-
-
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     doc = config.stash.get(DOC_KEY, None)
-    if not doc or "clauses" not in doc:
-        return
-    for line in reports.summary_lines(doc):
-        terminalreporter.write_line(safe(line))
-    if config.getoption("--record-baseline"):
-        terminalreporter.write_line(safe(f"baseline recorded: {config.getoption('--record-baseline')}"))
-    terminalreporter.write_line(safe(f"reports: {', '.join(doc['written'])}"))
-    if doc.get("unreachable_line"):
-        terminalreporter.write_line(safe(doc["unreachable_line"]), red=True)
-    elif doc.get("stopped"):
-        terminalreporter.write_line(safe(f"altcraft-contract: stopped: {doc['stopped']['reason']}"), red=True)
+    if doc and "clauses" in doc:
+        for line, red in finish.closing_lines(doc, reports.summary_lines(doc), config.getoption("--record-baseline")):
+            terminalreporter.write_line(line, red=red)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    if config.option.xmlpath and not _is_worker(config):
+    if config.option.xmlpath and not setup.is_worker(config):
         exits.scrub_file(config.option.xmlpath)  # JUnit is written by pytest: one more pass, to be sure
