@@ -17,18 +17,20 @@ from .target import Target
 
 Key = tuple[str, str, str]  # field, class, format
 _LOCK = threading.Lock()
-_SENT: WeakKeyDictionary[Session, dict[Key, str]] = WeakKeyDictionary()
+_SENT: WeakKeyDictionary[Session, dict[Key, tuple[str, str]]] = WeakKeyDictionary()
 NOT_SENT = "not sent in this run (its scenario did not run)"
 
 
-def mark(session: Session, field: str, cls: str, fmt: str, verdict: str) -> None:
-    """Record that ``session`` sent class ``cls`` of ``field`` as ``fmt``, expecting ``verdict``."""
+def mark(session: Session, field: str, cls: str, fmt: str, verdict: str, result: str = "held") -> None:
+    """Record that ``session`` sent class ``cls`` of ``field`` as ``fmt``, expecting ``verdict``, and
+    what the answer showed (``held``, or ``failed: <clauses>``)."""
     with _LOCK:  # scenarios run in threads (--concurrency)
-        _SENT.setdefault(session, {})[(field, cls, fmt)] = verdict
+        _SENT.setdefault(session, {})[(field, cls, fmt)] = (verdict, result)
 
 
 def _row(field: str, cls: str, fmt: str, verdict: str, reason: str = NOT_SENT) -> dict[str, Any]:
-    return {"field": field, "class": cls, "format": fmt, "verdict": verdict, "sent": False, "reason": reason}
+    return {"field": field, "class": cls, "format": fmt, "verdict": verdict, "sent": False, "reason": reason,
+            "result": "not sent"}
 
 
 def _field_rows(target: Target) -> list[dict[str, Any]]:
@@ -68,9 +70,9 @@ def table(session: Session) -> list[dict[str, Any]]:
     sent = _SENT.get(session, {})
     rows = plan(session.target)
     for row in rows:
-        verdict = sent.get((row["field"], row["class"], row["format"]))
-        if verdict is not None:
-            row.update(sent=True, reason="", verdict=verdict)
+        seen = sent.get((row["field"], row["class"], row["format"]))
+        if seen is not None:
+            row.update(sent=True, reason="", verdict=seen[0], result=seen[1])
     return rows
 
 

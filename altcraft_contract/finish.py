@@ -44,6 +44,7 @@ def baselines(observed: list[dict[str, Any]], record_to: str | None, compare_wit
     if not observed:
         return None
     if record_to:
+        Path(record_to).parent.mkdir(parents=True, exist_ok=True)
         Path(record_to).write_text(redact(json.dumps(observed[0], indent=2, ensure_ascii=False)), encoding="utf-8")
     if compare_with:
         return baseline.compare(baseline.load(compare_with), observed[0])
@@ -55,7 +56,7 @@ def closing_lines(doc: dict[str, Any], summary: list[str], record_to: str | None
     lines = [(safe(line), False) for line in summary]
     if record_to:
         lines.append((safe(f"baseline recorded: {record_to}"), False))
-    lines.append((safe(f"reports: {', '.join(doc['written'])}"), False))
+    lines.append((safe(f"reports: {', '.join(doc['written'])}"), False))  # JUnit: pytest's own line above
     if doc.get("unreachable_line"):
         lines.append((safe(doc["unreachable_line"]), True))
     elif doc.get("stopped"):

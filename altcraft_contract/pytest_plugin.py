@@ -40,20 +40,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g = parser.getgroup("altcraft", "Altcraft get_counter contract suite")
     g.addoption("--target", default=None, help="target file (TOML); default: the embedded reference endpoint")
     g.addoption("--base-url", default=None, help="override [target] base_url")
-    g.addoption("--api-version", default=None, choices=["v72", "v74"], help="override [target] api_version")
+    # Values are read as text and checked by the suite (pytest_setup.build_early), so a bad one is one
+    # line with exit 65 and a stop report, not argparse's usage error.
+    g.addoption("--api-version", default=None, help="override [target] api_version (v72 or v74)")
     g.addoption("--transport", default="loopback", choices=["loopback", "inprocess"],
                 help="how to reach the embedded endpoint: a real loopback server (default) or in-process")
     g.addoption("--fault", default="none", help="run the embedded endpoint with this fault from the catalogue")
     g.addoption("--reference-variant", default="strict", help="conformance variant of the embedded endpoint")
     g.addoption("--reports-dir", default="reports", help="where results.json, report.html and junit.xml go")
-    g.addoption("--max-rps", type=float, default=None, help="request rate limit for the whole run (all workers)")
-    g.addoption("--request-timeout", type=float, default=None, help="seconds per request (overrides [target] timeout)")
-    g.addoption("--request-budget", type=int, default=None, help="stop sending after this many requests")
-    g.addoption("--max-answer-bytes", type=int, default=None,
+    g.addoption("--max-rps", default=None, help="request rate limit for the whole run (all workers)")
+    g.addoption("--request-timeout", default=None, help="seconds per request (overrides [target] timeout)")
+    g.addoption("--request-budget", default=None, help="stop sending after this many requests")
+    g.addoption("--max-answer-bytes", default=None,
                 help="read at most this many bytes of an answer (default 4 MiB; overrides [target] max_answer_bytes)")
-    g.addoption("--concurrency", type=int, default=8,
+    g.addoption("--concurrency", default="8",
                 help="scenarios sent at once, under the same rate limit and budget (default 8; 1 = one by one)")
-    g.addoption("--reference-latency-ms", type=float, default=0.0,
+    g.addoption("--reference-latency-ms", default="0",
                 help="delay every answer of the embedded endpoint (to measure the suite against a far target)")
     g.addoption("--record-baseline", default=None, metavar="FILE", help="record the fixed probes' behaviour")
     g.addoption("--compare-baseline", default=None, metavar="FILE",
@@ -245,6 +247,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if not config.stash[RECORDS_KEY]:
         return
     rec = results.merge(config.stash[RECORDS_KEY])
+    rec["interrupted"] = exitstatus == pytest.ExitCode.INTERRUPTED
     changes = finish.baselines(config.stash[BASELINES_KEY], config.getoption("--record-baseline"),
                                config.getoption("--compare-baseline"))
     doc = results.document(rec, changes)

@@ -99,24 +99,53 @@ def shared_seed(config: pytest.Config) -> int:
     return int(config._altcraft_seed)  # type: ignore[attr-defined]
 
 
+NUMBERS = {"--max-rps": float, "--request-timeout": float, "--request-budget": int, "--max-answer-bytes": int,
+           "--concurrency": int, "--reference-latency-ms": float, "--hypothesis-seed": int}
+
+
+def _numbers(config: pytest.Config) -> None:
+    """Each numeric option as its number (in place), or one line and exit 65 naming the bad one."""
+    from .errors import TargetFileInvalid
+
+    for name, kind in NUMBERS.items():
+        dest = name.lstrip("-").replace("-", "_")
+        raw = getattr(config.option, dest, None)
+        if raw is None or isinstance(raw, int | float):
+            continue
+        try:
+            value = kind(raw)
+        except ValueError:
+            stop(config, TargetFileInvalid(f"{name} {raw!r} is not a {'whole ' if kind is int else ''}number",
+                                           f"give {name} a number, e.g. {name} {5 if kind is int else 2.5}"))
+        if name != "--hypothesis-seed" and (value < 0 or (value == 0 and name != "--reference-latency-ms")):
+            stop(config, TargetFileInvalid(f"{name} {raw} is not positive", f"give {name} a number above 0"))
+        setattr(config.option, dest, value)
+
+
 def build_early(config: pytest.Config) -> None:
     """Problems with the options are found before collection, so they print as a single line."""
+    from . import baseline
+    from .errors import TargetFileInvalid, TargetFileMissing
     from .reference import faults, variants
 
-    fault, variant = config.getoption("--fault"), config.getoption("--reference-variant")
-    from .errors import TargetFileInvalid, TargetFileMissing
-
+    _numbers(config)
     fault, variant = config.getoption("--fault"), config.getoption("--reference-variant")
     if fault != "none" and fault not in faults.catalogue():
         stop(config, TargetFileInvalid(f"unknown fault {fault!r}",
-                                        "list them with `python -m altcraft_contract.reference --list-faults`"))
+                                       "list them with `python -m altcraft_contract.reference --list-faults`"))
     if variant not in variants.VARIANTS:
         stop(config, TargetFileInvalid(f"unknown --reference-variant {variant!r}",
-                                        f"use one of {', '.join(variants.VARIANTS)}"))
-    for name in ("--max-rps", "--request-timeout", "--request-budget", "--max-answer-bytes", "--concurrency"):
-        value = config.getoption(name)
-        if value is not None and value <= 0:
-            stop(config, TargetFileInvalid(f"{name} {value} is not positive", f"give {name} a number above 0"))
+                                       f"use one of {', '.join(variants.VARIANTS)}"))
+    api = config.getoption("--api-version")
+    if api is not None and api not in ("v72", "v74"):
+        stop(config, TargetFileInvalid(f"--api-version {api!r} is not one the suite knows", "use v72 or v74"))
+    record = config.getoption("--record-baseline")
+    if record and not Path(record).resolve().parent.is_dir():
+        try:
+            Path(record).resolve().parent.mkdir(parents=True)
+        except OSError as exc:
+            stop(config, TargetFileInvalid(f"--record-baseline {record!r}: its folder cannot be made ({exc.strerror})",
+                                           "name a file in a folder you can write"))
     try:  # before Hypothesis' own plugin, which would end with an INTERNALERROR traceback
         profiles.resolve(config.getoption("hypothesis_profile", None))
     except SuiteInputError as err:
@@ -124,5 +153,11 @@ def build_early(config: pytest.Config) -> None:
     compare = config.getoption("--compare-baseline")
     if compare and not Path(compare).is_file():
         stop(config, TargetFileMissing(f"baseline {compare!r} does not exist", "record one first with --record-baseline"))
+    if compare:
+        try:
+            baseline.load(compare)
+        except (ValueError, UnicodeDecodeError) as exc:
+            stop(config, TargetFileInvalid(f"baseline {compare!r} cannot be read ({str(exc)[:120]})",
+                                           "compare with a file written by --record-baseline"))
     if config.getoption("--target") and not is_worker(config):
         build(config)

@@ -32,7 +32,7 @@ def summary_lines(doc: dict[str, Any]) -> list[str]:
              f"hypothesis profile {h['profile']}, seed {h['seed']}, {doc['requests']} requests", "clause results:"]
     for row in doc["clauses"]:
         extra = f" - waived: {row['waiver']}" if row["waiver"] else ""
-        extra += f" - {'; '.join(row['not_run_reasons'])}" if row["result"] == "not run" else ""
+        extra += f" - {'; '.join(row['not_run_reasons'])}" if row["result"] in ("not run", "incomplete") else ""
         result = f"blocked by {', '.join(row['blocked_by'])}" if row["result"] == "blocked" else row["result"]
         lines.append(f"  {row['clause']:<8} {result:<12} {row['title']}{extra}")
     groups = failure_groups(doc)

@@ -116,6 +116,10 @@ def clause_table(rec: dict[str, Any]) -> list[dict[str, Any]]:
         elif o["status"] == Status.FAILED.value:
             blockers.setdefault(o["clause"], set()).update(f["clause"] for f in o["failures"])
     held, api = rec["held"], rec["target"]["api_version"]
+    # A run that stopped early says so for every clause it left short, not "not covered".
+    stop = (f"the target is unreachable ({rec['unreachable']})" if rec.get("unreachable") else
+            "the request budget was spent" if rec.get("budget_spent") else
+            "the run was interrupted" if rec.get("interrupted") else None)
     rows = []
     for c in clauses.CLAUSES:
         blocked_by = sorted(blockers.get(c.id, set()) - {c.id})
@@ -127,11 +131,15 @@ def clause_table(rec: dict[str, Any]) -> list[dict[str, Any]]:
         elif waived[c.id]:
             result = Status.WAIVED.value
         elif held.get(c.id, 0):
-            result = Status.PASSED.value
+            # Held where it ran; "incomplete" when some of its scenarios did not run at all.
+            result = "incomplete" if c.id in not_run else Status.PASSED.value
         elif blocked_by:
             result = "blocked"
         elif c.id in not_run:
             result = Status.NOT_RUN.value
+        elif stop:
+            result = Status.NOT_RUN.value
+            not_run[c.id] = [f"the run stopped early: {stop}"]
         else:
             result = "not covered"
         rows.append({"clause": c.id, "level": c.level, "family": clauses.FAMILIES[c.family], "title": c.title,

@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 
 from .. import coverage, inputs, inputs_wire, strategies
 from ..calls import Auth, Call, Expect, Format
-from ..failures import Failure
 from ..session import Session
 from ..target import Target
 from .registry import Scenario, add, scenario
@@ -52,13 +51,19 @@ Row = tuple[str, str, Format, Call, Expect]  # field, class, format, the call, i
 def _send_all(s: Session, rows: list[Row]) -> None:
     """Send every (field, class, format, call, expect) row; enforce all failures at the end."""
     pairs: list[tuple[Call, Expect]] = []
-    for i, (field, cls, fmt, call, expect) in enumerate(rows):
-        coverage.mark(s, field, cls, fmt, inputs.describe(expect))
-        if i + 1 < len(rows) and rows[i + 1][3] is call:
-            continue  # a rider: the next row sends the same request
-        pairs += [(form, transport_clause(form, expect)) for form in _forms(s, call)]
-    found: list[Failure] = [f for _, failures in s.checked_all(pairs) for f in failures]  # independent: at once
-    s.enforce(found)
+    sends: list[tuple[int, int]] = []  # per row: its pairs, as a slice of ``pairs``
+    for i, (_, _, _, call, expect) in enumerate(rows):
+        start = len(pairs)
+        if not (i + 1 < len(rows) and rows[i + 1][3] is call):  # a rider: the next row sends the same request
+            pairs += [(form, transport_clause(form, expect)) for form in _forms(s, call)]
+        sends.append((start, len(pairs)))
+    done = s.checked_all(pairs)  # independent: at once
+    # Marked once answered, with what the answers showed: a class the run did not send stays "not sent".
+    for i, (field, cls, fmt, _, expect) in enumerate(rows):
+        lo, hi = sends[i] if sends[i][0] != sends[i][1] else sends[i + 1]
+        failed = sorted({f.clause for _, failures in done[lo:hi] for f in failures})
+        coverage.mark(s, field, cls, fmt, inputs.describe(expect), f"failed: {', '.join(failed)}" if failed else "held")
+    s.enforce([f for _, failures in done for f in failures])
 
 
 # Fields whose free classes (R6) ride in another field's requests: both are custom's identifiers,
