@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import clauses, schemas
+from .clause_text import RULES
 from .registry import REGISTRY, per_exchange
 from .scenarios.registry import all_scenarios
 
@@ -93,6 +94,8 @@ def render() -> str:
         for c in rows:
             out.append(f"### {c.id} ({c.level}{', waivable' if c.waivable else ''}): {c.title}")
             out.append("")
+            if c.id in RULES:
+                out += [RULES[c.id], ""]
             found = ev.get(c.id, {})
             for kind, label in (("schema", "Schema keywords"), ("checks", "Checks"),
                                 ("scenarios", "Scenarios"), ("faults", "Faults that break it (reference endpoint)")):

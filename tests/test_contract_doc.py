@@ -15,3 +15,10 @@ def test_contract_document_names_every_clause_and_its_evidence() -> None:
         assert f"### {c.id} ({c.level}" in text
     d2 = text.split("### D2 ")[1].split("### ")[0]
     assert "`profile_xxh_is_xxhash64`" in d2 and "`xxh_seed_1`" in d2
+
+
+def test_every_clause_states_its_rule_in_full() -> None:
+    from altcraft_contract.clause_text import RULES
+
+    assert {c.id for c in clauses.CLAUSES} <= set(RULES)
+    assert "xxHash64 (seed 0)" in contract_doc.render().split("### D2 ")[1].split("### ")[0]
