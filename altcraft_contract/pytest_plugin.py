@@ -193,7 +193,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 @pytest.hookimpl(trylast=True)
 def pytest_exception_interact(node: Any, call: Any, report: Any) -> None:
-    """Plugins may rewrite a failure's text here, after makereport (schemathesis does): clean it again."""
+    """Plugins may rewrite a failure's text here, after makereport (schemathesis does): clean it again.
+    An item that drives its own tool shows that tool's message, not the exception group around it."""
+    if isinstance(report, pytest.TestReport) and "contract_run" in getattr(node, "fixturenames", ()) \
+            and getattr(call, "excinfo", None) is not None and report.failed:
+        env = node.config.stash[RUN_KEY].session.target.token_env if RUN_KEY in node.config.stash else "the token"
+        report.longrepr = (f"{call.excinfo.value}\nschemathesis masks the token as [Filtered]: put \"${env}\" in its "
+                           "place to replay the curl line")
     if isinstance(report, pytest.TestReport | pytest.CollectReport):
         exits.sanitize_report(report)
 
