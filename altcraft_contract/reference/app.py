@@ -19,7 +19,9 @@ from . import lookup, render
 from .data import VALID_TOKENS
 from .faults import NO_FAULT, Crash, Fault, Reject
 
-PATH = "/api/v1.1/relations/get_counter"
+GET_COUNTER = "/api/v1.1/relations/get_counter"
+LIST = "/api/v1.1/relations/get"
+PATHS = (GET_COUNTER, LIST)
 MAX_BODY = 1 << 20
 
 
@@ -135,7 +137,7 @@ class ReferenceApp:
     def process(self, inc: Incoming) -> dict[str, Any]:
         if inc.method != "POST":
             raise Reject(405, "Method not allowed: use POST")
-        if inc.path.rstrip("/") != PATH:
+        if inc.path.rstrip("/") not in PATHS:
             raise Reject(404, "Unknown API method")
         if len(inc.raw) > MAX_BODY:
             raise Reject(400, "Incorrect request: the body is too large")
@@ -160,6 +162,9 @@ class ReferenceApp:
             raise Reject(400, f"Incorrect request: {v.path} {v.message}"[:300])
         relation = lookup.find_relation(inc.fields["rel_id"])
         profile = lookup.find_profile(inc.fields)
+        if inc.path.rstrip("/") == LIST:
+            links = lookup.list_links(relation, profile)
+            return {"data": links, "error": 0, "error_text": "Successful operation", "total_count": len(links)}
         data = lookup.build_data(relation, profile, self.api_version)
         return {"data": data, "error": 0, "error_text": "Successful operation"}
 

@@ -1,10 +1,11 @@
-"""The reference endpoint's semantics: find the profile (M1-M3, M6), build ``data`` (D1-D6)."""
+"""The reference endpoint's semantics: find the profile (M1-M3, M6), then aggregate its links
+(get_counter, D1-D6) or list them (relations/get, G1-G5)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .data import PROFILES, RELATIONS, TOP_SIZE, DemoProfile, Relation, xxh
+from .data import PROFILES, RELATIONS, TOP_SIZE, DemoProfile, Link, Relation, links_of, xxh
 
 
 class NotFound(Exception):
@@ -65,7 +66,7 @@ def find_relation(rel_id: int) -> Relation:
 
 
 def build_data(relation: Relation, profile: DemoProfile, api_version: str) -> dict[str, Any]:
-    links = relation.links.get(profile.profile_id, ())
+    links = links_of(relation.rel_id, profile.profile_id)
     props: dict[str, Any] = {}
     for name, kind in relation.kinds.items():
         having = [link for link in links if name in link.values]
@@ -86,3 +87,15 @@ def build_data(relation: Relation, profile: DemoProfile, api_version: str) -> di
         data["total"] = len(links)
     data["props"] = props
     return data
+
+
+def link_object(link: Link) -> dict[str, Any]:
+    """G2: one link as relations/get shows it."""
+    return {"profile_id_a": link.a_profile_id, "xxh_a": xxh(link.a_profile_id),
+            "profile_id_b": link.b_profile_id, "xxh_b": xxh(link.b_profile_id), "db_b": link.db_b,
+            "props": {name: {"value": value} for name, value in link.values.items()}}
+
+
+def list_links(relation: Relation, profile: DemoProfile) -> list[dict[str, Any]]:
+    """relations/get's ``data``: every link of the profile under the relation (G1-G4)."""
+    return [link_object(link) for link in links_of(relation.rel_id, profile.profile_id)]
