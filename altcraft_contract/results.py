@@ -34,7 +34,7 @@ def external_outcome(name: str, clause: str, outcome: str, text: str, seconds: f
     """An item that drives its own tool (schemathesis), as an outcome; its text is the tool's own
     report (cut and redacted like any text from the target)."""
     status = {"passed": Status.PASSED, "failed": Status.FAILED}.get(outcome, Status.NOT_RUN).value
-    named = re.search(r"\(([TEDMRXPIV][0-9](?:\.text)?)\)", text)  # our checks name their clause: "(D2)"
+    named = re.search(r"\(([TEDMRXPIVGC][0-9](?:\.text)?)\)", text)  # our checks name their clause: "(D2)"
     clause = named.group(1) if named else clause
     failures = [] if status != Status.FAILED.value or transport else [failure_dict(Failure(
         clause, name, "schemathesis found a problem", text[-4000:]))]
