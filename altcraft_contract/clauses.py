@@ -35,12 +35,12 @@ FAMILIES = {
     "P": "Parity",
     "I": "Idempotency",
     "V": "API versions",
-    "G": "relations/get",
-    "C": "Consistency of get_counter and relations/get",
+    "G": "Links listed (relations/get)",
+    "C": "Consistency of the two reads",
 }
 
 CLAUSES: tuple[Clause, ...] = (
-    Clause("T1", "DOC", "POST to /api/v1.1/relations/get_counter, HTTP/1.1, UTF-8"),
+    Clause("T1", "DOC", "POST to /api/v1.1/relations/<method>, HTTP/1.1, UTF-8"),
     Clause("T2", "DOC", "request body is JSON or XML, named by Content-Type"),
     Clause("T3", "DOC", "token in the body or as Authorization: Bearer, same result"),
     Clause("T4", "ASM", "format parameter picks the answer format and its Content-Type"),

@@ -18,13 +18,13 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
-from . import baseline, exits, profiles, reports, results
+from . import baseline, endpoints, exits, profiles, reports, results
 from .errors import SuiteInputError, TargetUnreachable
 from .failures import Status
 from .redact import redact, safe
 from .run import Run, build_run
 from .runner import Outcome, Prefetch, run_scenario
-from .scenarios.registry import Scenario, all_scenarios
+from .scenarios.registry import Scenario, all_scenarios, for_endpoints
 
 assert profiles.PROFILES  # registered on import, before Hypothesis reads --hypothesis-profile
 
@@ -60,6 +60,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                 help="scenarios sent at once, under the same rate limit and budget (default 8; 1 = one by one)")
     g.addoption("--reference-latency-ms", type=float, default=0.0,
                 help="delay every answer of the embedded endpoint (to measure the suite against a far target)")
+    g.addoption("--endpoint", action="append", choices=list(endpoints.ENDPOINTS), default=None,
+                help="check only this endpoint (repeatable; default: every endpoint). The consistency "
+                     "scenarios (C) need both")
     g.addoption("--record-baseline", default=None, metavar="FILE", help="record the fixed probes' behaviour")
     g.addoption("--compare-baseline", default=None, metavar="FILE",
                 help=f"compare the fixed probes with a recorded baseline (exit {BEHAVIOUR_CHANGED} on changes)")
@@ -158,8 +161,24 @@ def _build(config: pytest.Config) -> None:
         )
     except SuiteInputError as err:
         _stop(config, err)
+    run.session.endpoints = selected_endpoints(config)
     config.stash[RUN_KEY] = run
     config.add_cleanup(run.close)
+
+
+def selected_endpoints(config: pytest.Config) -> tuple[str, ...]:
+    """``--endpoint`` values in registry order; every endpoint without the option."""
+    chosen = set(config.getoption("--endpoint", None) or endpoints.ENDPOINTS)
+    return tuple(name for name in endpoints.ENDPOINTS if name in chosen)
+
+
+def _selected(item: pytest.Item, names: tuple[str, ...]) -> bool:
+    """An item of a selected endpoint: a scenario by its endpoint, a schemathesis case by its path."""
+    sc = getattr(getattr(item, "callspec", None), "params", {}).get("scenario")
+    if isinstance(sc, Scenario):
+        return bool(for_endpoints([sc], set(names)))
+    path = next((e.path for e in endpoints.ENDPOINTS.values() if f"{e.path}]" in item.name), None)
+    return path is None or endpoints.by_path(path).name in names
 
 
 def _shared_seed(config: pytest.Config) -> int:
@@ -290,7 +309,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    names = selected_endpoints(config)
+    left_out = [i for i in items if not _selected(i, names)]
+    if left_out:  # --endpoint: the other endpoints' scenarios are not collected at all
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [i for i in items if _selected(i, names)]
     # Items that drive their own tool run first, beside the scenarios started in the background.
     items.sort(key=lambda i: "contract_run" not in getattr(i, "fixturenames", ()))
     for item in items:  # the clause on every JUnit test case

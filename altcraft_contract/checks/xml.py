@@ -111,7 +111,7 @@ def _declared(root: Element, ex: Exchange) -> Iterator[tuple[Element, Field, str
 def _wrapped_arrays(root: Element, ex: Exchange) -> Iterator[str]:
     """Array items wrapped in an extra element (<top><item>...</item></top>) instead of repeated."""
     for el, spec, path in _declared(root, ex):
-        if spec.shape in ("array", "list") and len(el) and not any(str(g.tag) in spec.children for g in el):
+        if spec.shape == "array" and len(el) and not any(str(g.tag) in spec.children for g in el):
             yield path
 
 

@@ -32,6 +32,7 @@ class Style:
     # Keep at most this many items in top, choosing the profiles tied at the cut at random on every
     # answer (how many top holds and how ties are ordered are both free).
     cut_top_at: int | None = None
+    link_order: Literal["store", "reversed", "random"] = "store"  # relations/get's link order (free)
 
 
 def http_status(code: int, style: Style) -> int:
@@ -78,6 +79,13 @@ def shape(envelope: dict[str, Any], style: Style) -> dict[str, Any]:
         env["data"] = _reorder_ties(env["data"], style.tie_order)
     if style.cut_top_at is not None and isinstance(env.get("data"), dict):
         env["data"] = _cut_top(env["data"], style.cut_top_at)
+    if style.link_order != "store" and isinstance(env.get("data"), list):
+        links = list(env["data"])
+        if style.link_order == "reversed":
+            links.reverse()
+        else:
+            random.shuffle(links)  # a new order on every answer
+        env["data"] = links
     return dict(_styled(env, style))
 
 
