@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis import given, seed
 from hypothesis.strategies import SearchStrategy
 
-from . import endpoints, profiles, schemas
+from . import endpoints, hypothesis_threads, profiles, schemas
 from .calls import Call, Expect
 from .client import Client, Exchange
 from .failures import ContractViolation, Failure, NotRun, TransportProblem
@@ -45,6 +45,8 @@ def routed(call: Call) -> Call:
         return call.variant(path=endpoints.get(name).path)
     return call
 
+
+hypothesis_threads.install()  # scenarios run Hypothesis in several threads at once
 
 DOWN_AFTER = 3  # consecutive transport problems that make the target "unreachable"
 _KINDS = {"ConnectError": "connection refused", "ConnectTimeout": "timeout", "ReadTimeout": "timeout",
