@@ -40,6 +40,9 @@ LEFT_FREE = """\
 - JSON and XML formatting: whitespace, key and element order, an XML declaration, `20` vs `20.0`
   in a field typed number (`value`, `sum`; integer fields such as `error` and `total` stay
   integers), a `charset` parameter on `Content-Type`, extra response headers.
+- relations/get: the order of links and of properties in `props`; `db_b`'s value (an integer);
+  whether a 0-valued property is listed; how boolean values show in get_counter's `top` and `sum`
+  (C3 and C4 compare numbers only, C2 names only).
 """
 
 
