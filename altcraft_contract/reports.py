@@ -39,7 +39,8 @@ def summary_lines(doc: dict[str, Any]) -> list[str]:
              f"hypothesis profile {h['profile']}, seed {h['seed']}, {doc['requests']} requests", "endpoints:"]
     for e in doc["endpoints"]:
         counts = ", ".join(f"{n} {s}" for s, n in e["scenarios"].items() if n)
-        lines.append(f"  {e['path']:<34} {e['result']:<14} {e['reason'] or counts or '-'}")
+        failed = f" (failed: {', '.join(e['clauses_failed'])})" if e["clauses_failed"] else ""
+        lines.append(f"  {e['path']:<34} {e['result']:<14} {e['reason'] or counts or '-'}{failed}")
     lines.append("clause results (by endpoint, then family):")
     for group, rows in grouped_clauses(doc):
         lines.append(f" {group}")

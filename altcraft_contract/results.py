@@ -170,10 +170,14 @@ def endpoint_table(rec: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     unavailable, selected = rec["endpoints"]["unavailable"], rec["endpoints"]["selected"]
     for e in endpoints.ENDPOINTS.values():
-        counts = Counter(o["status"] for o in rec["outcomes"] if o.get("endpoint") == e.name)
+        own = [o for o in rec["outcomes"] if o.get("endpoint") == e.name]
+        counts = Counter(o["status"] for o in own)
+        # A shared clause's row covers every endpoint; this says which endpoint's answers broke it.
+        failed = sorted({f["clause"] for o in own for f in o["failures"]})
         result = "not available" if e.name in unavailable else "checked" if e.name in selected else "not selected"
         rows.append({"name": e.name, "path": e.path, "title": e.title, "result": result,
                      "reason": unavailable.get(e.name, ""), "scenarios": {s.value: counts.get(s.value, 0) for s in Status},
+                     "clauses_failed": failed,
                      "clauses": [c.id for c in clauses.CLAUSES if c.endpoint == e.name]})
     return rows
 

@@ -11,7 +11,7 @@ import pytest
 
 from altcraft_contract import xmlcodec
 from altcraft_contract.reference import lookup, server
-from altcraft_contract.reference.data import A1, A2, A4, PROFILES, RELATIONS, xxh
+from altcraft_contract.reference.data import A1, A2, A3, A4, PROFILES, RELATIONS, xxh
 
 TOKEN = "ref-token"
 SEED = json.loads((Path(__file__).parent / "data" / "get_counter_seed_answers.json").read_text("utf-8"))
@@ -76,3 +76,11 @@ def test_relations_get_refuses_like_get_counter(body: dict[str, object], code: i
 def test_unknown_paths_still_get_the_404_envelope() -> None:
     env = _client().post("/api/v1.1/relations/list", json={"token": TOKEN, "rel_id": 3, "profile_id": A1}).json()
     assert env["error"] == 404
+
+
+def test_a_zero_valued_property_is_listed_by_relations_get_and_left_out_by_get_counter_by_default() -> None:
+    relation, a3 = RELATIONS[0], next(p for p in PROFILES if p.profile_id == A3)
+    assert lookup.list_links(relation, a3)[0]["props"]["Idle"] == {"value": 0}
+    assert "Idle" not in lookup.list_links(relation, a3, zeros=False)[0]["props"]
+    assert "Idle" not in lookup.build_data(relation, a3, "v74")["props"]
+    assert lookup.build_data(relation, a3, "v74", zeros=True)["props"]["Idle"] == {"total": 1, "top": None, "sum": 0}

@@ -165,9 +165,9 @@ class ReferenceApp:
         relation = lookup.find_relation(inc.fields["rel_id"])
         profile = lookup.find_profile(inc.fields)
         if inc.path.rstrip("/") == LIST:
-            links = lookup.list_links(relation, profile)
+            links = lookup.list_links(relation, profile, self.style.zeros_in_list)
             return {"data": links, "error": 0, "error_text": "Successful operation", "total_count": len(links)}
-        data = lookup.build_data(relation, profile, self.api_version)
+        data = lookup.build_data(relation, profile, self.api_version, self.style.zeros_in_counter)
         return {"data": data, "error": 0, "error_text": "Successful operation"}
 
     def authorise(self, inc: Incoming, fault: Fault) -> None:

@@ -33,6 +33,10 @@ class Style:
     # answer (how many top holds and how ties are ordered are both free).
     cut_top_at: int | None = None
     link_order: Literal["store", "reversed", "random"] = "store"  # relations/get's link order (free)
+    # Which read lists a 0-valued property (free): relations/get does and get_counter does not, by default.
+    zeros_in_counter: bool = False
+    zeros_in_list: bool = True
+    other_error_texts: bool = False  # failure texts in other words (free beyond non-empty, E3)
 
 
 def http_status(code: int, style: Style) -> int:
@@ -62,6 +66,8 @@ def _styled(value: Any, style: Style, key: str = "") -> Any:
 def shape(envelope: dict[str, Any], style: Style) -> dict[str, Any]:
     """Apply the free choices that concern content: extra fields, error data, number forms."""
     env = dict(envelope)
+    if env.get("error") != 0 and style.other_error_texts:
+        env["error_text"] = f"Ошибка {env.get('error')}: {str(env.get('error_text', '')).lower()}"
     if env.get("error") != 0:
         if style.error_data == "null":
             env["data"] = None
