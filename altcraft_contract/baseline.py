@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import __version__, schemas
+from . import __version__, endpoints, schemas
 from .calls import Auth, Call, Expect
 from .checks.parity import parity_diff
+from .checks.views import LINK_FIELDS
 from .redact import bounded
 from .session import Session
 
@@ -23,7 +24,16 @@ FORMAT = "altcraft-contract baseline 1"
 
 
 def probes(session: Session) -> Iterator[tuple[str, Call]]:
-    """The fixed probes, with ids that stay the same from one run to the next."""
+    """The fixed probes for every endpoint, with ids that stay the same from one run to the next
+    (get_counter's as before; another endpoint's prefixed with its path, ``relations/get › ...``)."""
+    for name in session.endpoints:
+        prefix = "" if name == endpoints.GET_COUNTER.name else f"relations/{name} › "
+        path = endpoints.get(name).path
+        for pid, call in _probes(session):
+            yield prefix + pid, call.variant(path=path)
+
+
+def _probes(session: Session) -> Iterator[tuple[str, Call]]:
     t = session.target
     for i, p in enumerate(t.profiles, 1):
         for mode in p.modes():
@@ -69,8 +79,10 @@ def _undocumented(env: Any, api_version: str) -> list[str]:
     data_f, prop_f, _ = schemas.documented_fields(api_version)
     if not isinstance(env, dict):
         return []
-    found = [f"$.{k}" for k in env if k not in ("error", "error_text", "data")]
+    found = [f"$.{k}" for k in env if k not in ("error", "error_text", "data", "total_count")]
     data = env.get("data")
+    if isinstance(data, list):  # relations/get's links
+        found += [f"$.data[].{k}" for link in data if isinstance(link, dict) for k in link if k not in LINK_FIELDS]
     if isinstance(data, dict):
         found += [f"$.data.{k}" for k in data if k not in data_f]
         for prop in (data.get("props") or {}).values() if isinstance(data.get("props"), dict) else []:
@@ -84,7 +96,7 @@ def observe(session: Session, call: Call) -> dict[str, Any]:
     as_xml = session.send(call.variant(answer_format="xml"), Expect.anything("V74"))
     env = as_json.envelope if isinstance(as_json.envelope, dict) else {}
     diffs = [] if not isinstance(as_xml.envelope, dict) else [
-        d.path for f in ("error", "error_text", "data")
+        d.path for f in ("error", "error_text", "data", "total_count")
         for d in parity_diff(env.get(f, "<absent>"), as_xml.envelope.get(f, "<absent>"), f"$.{f}")]
     return {
         "status": as_json.status,

@@ -1,5 +1,6 @@
-"""The rule of each clause in full, as the project's contract states it (CONTRACT.md), so the
-generated docs/CONTRACT.md reads as a contract a team can review, not as a list of checks."""
+"""The rule of each clause in full, as the project's contracts state it (CONTRACT.md and
+CONTRACT-relations.md), so the generated docs/CONTRACT.md reads as a contract a team can review,
+not as a list of checks."""
 
 from __future__ import annotations
 
@@ -116,4 +117,36 @@ RULES: dict[str, str] = {
         "the contract above without D5."),
     "V74": (
         "the contract above with D5."),
+    "G1": (
+        "Success: `error` 0, `error_text` \"Successful operation\"(ASM, like E2.text), `data` an array of link "
+        "objects, and `total_count` (integer >= 0) beside `data` in the envelope."),
+    "G2": (
+        "A link object has `profile_id_a` and `profile_id_b` (24 lowercase hex), `xxh_a` and `xxh_b` (16 "
+        "lowercase hex, xxHash64 seed 0 of the matching id, as D2), `db_b` (integer, the B database) and "
+        "`props` (an object: property name -> `{\"value\": v}`)."),
+    "G3": (
+        "`profile_id_a` of every link is the matched profile; no two links name the same `profile_id_b` (one "
+        "link per pair and relation)."),
+    "G4": (
+        "`total_count` equals the number of links (no paging is documented); an A profile without links gives "
+        "`data: []` and `total_count: 0`."),
+    "G5": (
+        "A property `value` is a number or a boolean (the write examples send both)."),
+    "G6": (
+        "XML: each link is a repeated `<data>` element under `<xml>` (the page's XML example), `total_count` a "
+        "sibling; P1 holds between the JSON and XML answers."),
+    "C1": (
+        "v74: get_counter's `data.total` equals relations/get's `total_count`; on v72, `props` is `{}` exactly "
+        "when relations/get lists no link."),
+    "C2": (
+        "The property names of get_counter's `props` are exactly the names that the links carry (the v74 "
+        "example: one link; Donate, Like and Subscriber each with `total` 1)."),
+    "C3": (
+        "A property whose `sum` is not null: `sum` equals the sum of that property's values over the links that "
+        "carry it (to 1e-9 relative for floats). v74: the property's `total` equals the number of links that "
+        "carry it."),
+    "C4": (
+        "A property whose `top` is not null: every top item names a link (`top[].profile_id` = that link's "
+        "`profile_id_b`) with the same value, and no link that top leaves out has a larger value than the "
+        "smallest value top shows (ties are free, as in D6)."),
 }

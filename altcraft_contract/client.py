@@ -178,7 +178,7 @@ def parse_answer(ex: Exchange, limit: int | None = None) -> None:
         return
     try:
         if ex.call.answer == "xml":
-            ex.envelope = xmlcodec.decode_response(ex.body)
+            ex.envelope = xmlcodec.decode_response(ex.body, ex.call.path)
         else:
             ex.envelope = json.loads(ex.text)
     except (ValueError, xmlcodec.XMLDecodeError) as exc:

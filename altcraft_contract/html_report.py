@@ -9,7 +9,7 @@ from defusedxml.minidom import parseString
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .redact import safe
-from .results import failure_groups
+from .results import failure_groups, grouped_clauses
 
 
 def pretty(value: Any) -> str:
@@ -49,10 +49,8 @@ _ENV.filters["pretty_body"] = pretty_body
 
 def render(doc: dict[str, Any]) -> str:
     """The report for a results document (as written to results.json)."""
-    families: dict[str, list[dict[str, Any]]] = {}
-    for row in doc["clauses"]:  # in contract order, which Jinja's groupby would sort away
-        families.setdefault(row["family"], []).append(row)
-    return _ENV.get_template("report.html.j2").render(doc=doc, families=list(families.items()),
+    # By endpoint, then family, in contract order (which Jinja's groupby would sort away).
+    return _ENV.get_template("report.html.j2").render(doc=doc, families=grouped_clauses(doc),
                                                        groups=failure_groups(doc),
                                                        input_grid=input_coverage_grid(doc))
 

@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
-from . import baseline, engine, exits, finish, profiles, reports, results
+from . import baseline, endpoints, engine, exits, finish, profiles, reports, results
 from . import pytest_setup as setup
 from .failures import Status
 from .pytest_setup import RUN_KEY
 from .run import Run
 from .runner import Outcome, Prefetch, run_scenario
-from .scenarios.registry import Scenario, all_scenarios
+from .scenarios.registry import Scenario, all_scenarios, for_endpoints
 
 assert profiles.PROFILES  # registered on import, before Hypothesis reads --hypothesis-profile
 
@@ -57,6 +57,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                 help="scenarios sent at once, under the same rate limit and budget (default 8; 1 = one by one)")
     g.addoption("--reference-latency-ms", default="0",
                 help="delay every answer of the embedded endpoint (to measure the suite against a far target)")
+    g.addoption("--endpoint", action="append", choices=list(endpoints.ENDPOINTS), default=None,
+                help="check only this endpoint (repeatable; default: every endpoint). The consistency "
+                     "scenarios (C) need both")
     g.addoption("--record-baseline", default=None, metavar="FILE", help="record the fixed probes' behaviour")
     g.addoption("--compare-baseline", default=None, metavar="FILE",
                 help=f"compare the fixed probes with a recorded baseline (exit {BEHAVIOUR_CHANGED} on changes)")
@@ -87,6 +90,15 @@ def scenario_params(family: str) -> list[Any]:
     """pytest params for every scenario of a clause family, marked with their clause."""
     return [pytest.param(s, id=s.id, marks=pytest.mark.clause(s.clause))
             for s in all_scenarios() if s.clause[0] in family]
+
+
+def _selected(item: pytest.Item, names: tuple[str, ...]) -> bool:
+    """An item of a selected endpoint: a scenario by its endpoint, a schemathesis case by its path."""
+    sc = getattr(getattr(item, "callspec", None), "params", {}).get("scenario")
+    if isinstance(sc, Scenario):
+        return bool(for_endpoints([sc], set(names)))
+    path = next((e.path for e in endpoints.ENDPOINTS.values() if f"{e.path}]" in item.name), None)
+    return path is None or endpoints.by_path(path).name in names
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -204,7 +216,12 @@ def pytest_exception_interact(node: Any, call: Any, report: Any) -> None:
         exits.sanitize_report(report)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    names = setup.selected_endpoints(config)
+    left_out = [i for i in items if not _selected(i, names)]
+    if left_out:  # --endpoint: the other endpoints' scenarios are not collected at all
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [i for i in items if _selected(i, names)]
     # Items that drive their own tool run first, beside the scenarios started in the background.
     items.sort(key=lambda i: "contract_run" not in getattr(i, "fixturenames", ()))
     for item in items:  # the clause on every JUnit test case

@@ -85,8 +85,17 @@ def build(config: pytest.Config) -> None:
         )
     except SuiteInputError as err:
         stop(config, err)
+    run.session.endpoints = selected_endpoints(config)
     config.stash[RUN_KEY] = run
     config.add_cleanup(run.close)
+
+
+def selected_endpoints(config: pytest.Config) -> tuple[str, ...]:
+    """``--endpoint`` values in registry order; every endpoint without the option."""
+    from . import endpoints
+
+    chosen = set(config.getoption("--endpoint", None) or endpoints.ENDPOINTS)
+    return tuple(name for name in endpoints.ENDPOINTS if name in chosen)
 
 
 def shared_seed(config: pytest.Config) -> int:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from . import clauses
+from . import clauses, endpoints
 
 if TYPE_CHECKING:
     from .client import Exchange
@@ -70,15 +70,23 @@ def per_exchange() -> tuple[Check, ...]:
     return tuple(sorted((c for c in REGISTRY.values() if c.func is not None), key=lambda c: c.stage))
 
 
+def _belongs(c: Check, endpoint: str) -> bool:
+    """A check of one endpoint's clause reads only that endpoint's answers (D1-D7 on get_counter's,
+    G1-G6 on relations/get's); a check of a shared clause reads every answer."""
+    owner = clauses.BY_ID[c.clause].endpoint if c.clause != "*" else None
+    return owner is None or owner == endpoint
+
+
 def run_checks(ex: Exchange, target: Target) -> tuple[list[Failure], list[Check]]:
     """Every failure the per-exchange checks find, and the checks that ran and held."""
     failures: list[Failure] = []
     held: list[Check] = []
     stage_failed = -1
+    endpoint = endpoints.by_path(ex.call.path).name
     for c in per_exchange():
         if stage_failed >= 0 and c.stage > stage_failed:
             break
-        if not c.applies(ex):
+        if not _belongs(c, endpoint) or not c.applies(ex):
             continue
         assert c.func is not None
         found = [f for f in c.func(ex, target)]

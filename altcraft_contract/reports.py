@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__, html_report
 from .failures import render_grouped
 from .redact import redact, safe
-from .results import failure_groups
+from .results import failure_groups, grouped_clauses
 
 if TYPE_CHECKING:
     from .runner import Outcome
@@ -26,15 +26,25 @@ def failure_text(out: Outcome, shown: dict[tuple[str, str, str, str], str] | Non
     return head + "\n" + render_grouped(out.failures, shown=shown, where=f"'{out.scenario.id}'")
 
 
+def _clause_line(row: dict[str, Any]) -> str:
+    extra = f" - waived: {row['waiver']}" if row["waiver"] else ""
+    extra += f" - {'; '.join(row['not_run_reasons'])}" if row["result"] in ("not run", "incomplete") else ""
+    result = f"blocked by {', '.join(row['blocked_by'])}" if row["result"] == "blocked" else row["result"]
+    return f"  {row['clause']:<8} {result:<12} {row['title']}{extra}"
+
+
 def summary_lines(doc: dict[str, Any]) -> list[str]:
     t, h = doc["target"], doc["hypothesis"]
     lines = [f"altcraft-contract: {t['base_url']} ({t['source']}), api {t['api_version']}, "
-             f"hypothesis profile {h['profile']}, seed {h['seed']}, {doc['requests']} requests", "clause results:"]
-    for row in doc["clauses"]:
-        extra = f" - waived: {row['waiver']}" if row["waiver"] else ""
-        extra += f" - {'; '.join(row['not_run_reasons'])}" if row["result"] in ("not run", "incomplete") else ""
-        result = f"blocked by {', '.join(row['blocked_by'])}" if row["result"] == "blocked" else row["result"]
-        lines.append(f"  {row['clause']:<8} {result:<12} {row['title']}{extra}")
+             f"hypothesis profile {h['profile']}, seed {h['seed']}, {doc['requests']} requests", "endpoints:"]
+    for e in doc["endpoints"]:
+        counts = ", ".join(f"{n} {s}" for s, n in e["scenarios"].items() if n)
+        failed = f" (failed: {', '.join(e['clauses_failed'])})" if e["clauses_failed"] else ""
+        lines.append(f"  {e['path']:<34} {e['result']:<14} {e['reason'] or counts or '-'}{failed}")
+    lines.append("clause results (by endpoint, then family):")
+    for group, rows in grouped_clauses(doc):
+        lines.append(f" {group}")
+        lines += [_clause_line(row) for row in rows]
     groups = failure_groups(doc)
     if groups:
         lines.append("failures by kind (alike failures counted once):")

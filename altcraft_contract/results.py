@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, clauses, coverage
+from . import __version__, clauses, coverage, endpoints
 from .failures import Failure, Status
 from .redact import cut, redact
 
@@ -24,7 +24,8 @@ def failure_dict(f: Failure) -> dict[str, Any]:
 
 
 def outcome_dict(o: Outcome) -> dict[str, Any]:
-    return {"id": o.scenario.id, "clause": o.scenario.clause, "status": o.status.value, "reason": o.reason,
+    return {"id": o.scenario.id, "clause": o.scenario.clause, "endpoint": o.scenario.endpoint if o.scenario.shared
+            else None, "status": o.status.value, "reason": o.reason,
             "transport_error": o.transport_error, "requests": o.requests, "seconds": round(o.seconds, 3),
             "failures": [failure_dict(f) for f in o.failures], "waived": [failure_dict(f) for f in o.waived]}
 
@@ -34,12 +35,12 @@ def external_outcome(name: str, clause: str, outcome: str, text: str, seconds: f
     """An item that drives its own tool (schemathesis), as an outcome; its text is the tool's own
     report (cut and redacted like any text from the target)."""
     status = {"passed": Status.PASSED, "failed": Status.FAILED}.get(outcome, Status.NOT_RUN).value
-    named = re.search(r"\(([TEDMRXPIV][0-9](?:\.text)?)\)", text)  # our checks name their clause: "(D2)"
+    named = re.search(r"\(([TEDMRXPIVGC][0-9](?:\.text)?)\)", text)  # our checks name their clause: "(D2)"
     clause = named.group(1) if named else clause
     failures = [] if status != Status.FAILED.value or transport else [failure_dict(Failure(
         clause, name, "schemathesis found a problem", text[-4000:]))]
     reason = redact(cut(text, 500)) if transport or status == Status.NOT_RUN.value else ""
-    return {"id": f"schemathesis: {name}", "clause": clause, "status": status, "reason": reason,
+    return {"id": f"schemathesis: {name}", "clause": clause, "endpoint": None, "status": status, "reason": reason,
             "transport_error": transport, "requests": 0, "seconds": round(seconds, 3), "failures": failures,
             "waived": []}
 
@@ -61,6 +62,7 @@ def record(run: Run, outcomes: list[Outcome], started: float) -> dict[str, Any]:
         "notes": {path: failure_dict(f) for path, f in s.tally.notes.items()},
         "outcomes": [outcome_dict(o) for o in outcomes],
         "unreachable": run.session.unreachable,
+        "endpoints": {"selected": list(s.endpoints), "unavailable": dict(s.unavailable)},
         "budget_spent": run.session.client.gate.budget_spent,
         "input_coverage": coverage.table(run.session),
     }
@@ -84,6 +86,9 @@ def merge(records: list[dict[str, Any]]) -> dict[str, Any]:
     out["started"] = min(r["started"] for r in records)
     out["finished"] = max(r["finished"] for r in records)
     out["unreachable"] = next((r["unreachable"] for r in records if r["unreachable"]), None)
+    # Each worker probes an endpoint it runs scenarios of: one that found it missing says so for all.
+    out["endpoints"] = {"selected": records[0]["endpoints"]["selected"],
+                        "unavailable": {k: v for r in records for k, v in r["endpoints"]["unavailable"].items()}}
     out["budget_spent"] = any(r.get("budget_spent") for r in records)
     out["input_coverage"] = merged_input_coverage(records)
     out["outcomes"].sort(key=lambda o: o["id"])
@@ -143,10 +148,45 @@ def clause_table(rec: dict[str, Any]) -> list[dict[str, Any]]:
         else:
             result = "not covered"
         rows.append({"clause": c.id, "level": c.level, "family": clauses.FAMILIES[c.family], "title": c.title,
+                     "endpoint": c.endpoint,
                      "result": result, "checks_held": held.get(c.id, 0), "failures": failed[c.id],
                      "waived": waived[c.id], "waiver": rec["target"]["waivers"].get(c.id),
                      "blocked_by": blocked_by if result == "blocked" else [],
                      "not_run_reasons": sorted(set(not_run.get(c.id, []))), "facets": _facets_of(rec, c.id)})
+    return rows
+
+
+def clause_group(row: dict[str, Any]) -> str:
+    """Where a clause row is reported: under its endpoint, under every endpoint, or between two."""
+    if row["endpoint"]:
+        return endpoints.get(row["endpoint"]).path.removeprefix("/api/v1.1/")
+    return "get_counter vs relations/get" if row["clause"].startswith("C") else "every endpoint"
+
+
+def grouped_clauses(doc: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The clause rows by endpoint group, then family, in the clause table's order."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in doc["clauses"]:
+        groups.setdefault(f"{clause_group(row)} › {row['family']}", []).append(row)
+    order = ("every endpoint", "relations/get_counter", "relations/get ", "get_counter vs")
+    return sorted(groups.items(), key=lambda kv: next(i for i, o in enumerate(order) if kv[0].startswith(o)))
+
+
+def endpoint_table(rec: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per endpoint: checked, not available on this deployment (one verdict for all of its
+    scenarios), or not selected (--endpoint); with its scenarios' results and its own clauses."""
+    rows = []
+    unavailable, selected = rec["endpoints"]["unavailable"], rec["endpoints"]["selected"]
+    for e in endpoints.ENDPOINTS.values():
+        own = [o for o in rec["outcomes"] if o.get("endpoint") == e.name]
+        counts = Counter(o["status"] for o in own)
+        # A shared clause's row covers every endpoint; this says which endpoint's answers broke it.
+        failed = sorted({f["clause"] for o in own for f in o["failures"]})
+        result = "not available" if e.name in unavailable else "checked" if e.name in selected else "not selected"
+        rows.append({"name": e.name, "path": e.path, "title": e.title, "result": result,
+                     "reason": unavailable.get(e.name, ""), "scenarios": {s.value: counts.get(s.value, 0) for s in Status},
+                     "clauses_failed": failed,
+                     "clauses": [c.id for c in clauses.CLAUSES if c.endpoint == e.name]})
     return rows
 
 
@@ -178,6 +218,7 @@ def document(rec: dict[str, Any], baseline: dict[str, Any] | None = None) -> dic
         "requests": rec["requests"],
         "unreachable": rec["unreachable"],
         "summary": {s.value: counts.get(s.value, 0) for s in Status},
+        "endpoints": endpoint_table(rec),
         "clauses": clause_table(rec),
         "scenarios": rec["outcomes"],
         "undocumented_fields": sorted(rec["notes"]),

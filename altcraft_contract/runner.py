@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from .failures import ContractViolation, Failure, NotRun, Status, TransportProblem
 from .gate import count_requests
 from .scenarios.registry import Scenario
-from .session import Session
+from .session import ENDPOINT, Session
 
 
 @dataclass
@@ -28,9 +28,15 @@ class Outcome:
         return {f.clause for f in self.failures}
 
 
+def unavailable(scenario: Scenario, session: Session) -> str | None:
+    """Why the scenario's endpoint (every endpoint, for the consistency ones) is missing, if it is."""
+    names = (scenario.endpoint,) if scenario.shared else session.endpoints
+    return next((why for name in names if (why := session.availability(name))), None)
+
+
 def run_scenario(scenario: Scenario, session: Session) -> Outcome:
     """Run ``scenario``; never raises for contract or transport problems, it reports them."""
-    missing = scenario.missing(session.target)
+    missing = scenario.missing(session.target) or unavailable(scenario, session)
     if missing:
         return Outcome(scenario, Status.NOT_RUN, reason=missing)
     counted = count_requests()  # its own requests, though scenarios run side by side (--concurrency)
@@ -38,6 +44,7 @@ def run_scenario(scenario: Scenario, session: Session) -> Outcome:
     waived = session.waived_here()
     waived.clear()
     out = Outcome(scenario, Status.PASSED)
+    routing = ENDPOINT.set(scenario.endpoint)
     try:
         scenario.run(session)
     except ContractViolation as v:
@@ -48,6 +55,8 @@ def run_scenario(scenario: Scenario, session: Session) -> Outcome:
         out.status, out.reason = Status.NOT_RUN, str(n)
     except Exception as exc:  # the suite could not judge: say so, blame nothing on the target
         out.status, out.reason = Status.FAILED, f"the suite could not judge this scenario: {type(exc).__name__}: {exc}"
+    finally:
+        ENDPOINT.reset(routing)
     out.waived = list(waived)
     if out.status is Status.PASSED and out.waived:
         out.status = Status.WAIVED

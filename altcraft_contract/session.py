@@ -13,10 +13,11 @@ from typing import Any
 from hypothesis import given, seed
 from hypothesis.strategies import SearchStrategy
 
-from . import engine, profiles, schemas
+from . import endpoints, engine, hypothesis_threads, profiles, schemas
 from .calls import Call, Expect
 from .client import Client, Exchange
 from .failures import ContractViolation, Failure, NotRun, TransportProblem
+from .redact import bounded
 from .registry import REGISTRY, run_checks
 from .target import Target
 
@@ -31,6 +32,21 @@ class Tally:
     # (clause, matching mode, request->answer format, "held" | "failed") -> checks
     facets: Counter[tuple[str, str, str, str]] = field(default_factory=Counter)
 
+
+# The endpoint the running scenario's calls go to: a shared scenario builds get_counter's calls and
+# runs once per endpoint (the runner sets this; expect_all's sender threads copy it).
+ENDPOINT: contextvars.ContextVar[str] = contextvars.ContextVar("altcraft_endpoint", default=endpoints.GET_COUNTER.name)
+
+
+def routed(call: Call) -> Call:
+    """``call`` sent to the running scenario's endpoint (calls to other paths stay as they are)."""
+    name = ENDPOINT.get()
+    if name != endpoints.GET_COUNTER.name and call.path == endpoints.GET_COUNTER.path:
+        return call.variant(path=endpoints.get(name).path)
+    return call
+
+
+hypothesis_threads.install()  # scenarios run Hypothesis in several threads at once
 
 DOWN_AFTER = 3  # consecutive transport problems that make the target "unreachable"
 _KINDS = {"ConnectError": "connection refused", "ConnectTimeout": "timeout", "ReadTimeout": "timeout",
@@ -83,6 +99,10 @@ class Session:
         self._lock = threading.Lock()
         self._local = threading.local()
         self._pool: ThreadPoolExecutor | None = None  # for expect_all; never used by scenario threads
+        self.endpoints: tuple[str, ...] = tuple(endpoints.ENDPOINTS)  # the endpoints the run checks (--endpoint)
+        self.unavailable: dict[str, str] = {}  # endpoint -> why the deployment does not have it
+        self._probed: set[str] = set()
+        self._probe_lock = threading.Lock()  # one probe per endpoint; not self._lock, which send() takes
 
     def waived_here(self) -> list[Failure]:
         """Failures waived by the scenario running in this thread (``runner`` resets it)."""
@@ -117,12 +137,43 @@ class Session:
             self._answered_upto = max(self._answered_upto, seq)
             self._down = {s for s in self._down if s > self._answered_upto}
 
+    # -- endpoints -----------------------------------------------------------------------
+    def availability(self, name: str) -> str | None:
+        """Why the deployment does not have endpoint ``name`` (None when it has it): probed once per
+        run, so a missing endpoint is one "not available" verdict, not a failure per scenario."""
+        if name == endpoints.GET_COUNTER.name:
+            return None
+        with self._probe_lock:
+            if name not in self._probed:
+                self._probed.add(name)
+                why = self._probe(name)
+                if why:
+                    self.unavailable[name] = why
+        return self.unavailable.get(name)
+
+    def _probe(self, name: str) -> str | None:
+        """A request for the first profile, to get_counter and to ``name``'s path: the endpoint is
+        missing when get_counter finds the profile and the other path answers 404 (HTTP or error)."""
+        p = self.target.profiles[0]
+        call = Call.of({"rel_id": self.target.rel_id, "matching": "profile_id", "profile_id": p.profile_id})
+        try:
+            counter = self.send(call, Expect.anything("T1"))
+            other = self.send(call.variant(path=endpoints.get(name).path), Expect.anything("T1"))
+        except (TransportProblem, NotRun):
+            return None  # the scenarios meet the transport problem and report it as such
+        code = other.error_code
+        if counter.error_code == 0 and (other.status == 404 or code == 404):
+            text = other.envelope.get("error_text") if isinstance(other.envelope, dict) else None
+            return (f"relations/{name} is not available on this deployment: {other.call.path} answered HTTP "
+                    f"{other.status}, error {code} ({bounded(text, 120)!r}) where get_counter finds the profile")
+        return None
+
     # -- one exchange --------------------------------------------------------------------
     def send(self, call: Call, expect: Expect) -> Exchange:
         """Send ``call``; a transport problem is raised as such, never checked as a contract failure."""
         if self.unreachable:
             raise NotRun(f"the target is unreachable ({self.unreachable})")
-        ex = self.client.send(call, expect)
+        ex = self.client.send(routed(call), expect)
         problem = transport_problem(ex)
         if problem is None:
             self.note_answer(ex.seq)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 import schemathesis
@@ -18,7 +19,7 @@ import urllib3
 import xxhash
 from schemathesis import Config, GenerationMode
 
-from . import schemas, xmlcodec
+from . import endpoints, schemas, xmlcodec
 from .checks.envelope import allowed_statuses
 from .engine import engine_released
 from .failures import NotRun, TransportProblem
@@ -31,7 +32,13 @@ SETTINGS = {"error_http_status": os.environ.get("ALTCRAFT_ERROR_HTTP_STATUS", "a
 
 @schemathesis.deserializer("application/xml")
 def _xml(ctx: Any, response: Any) -> Any:
-    return xmlcodec.decode_response(response.content)
+    return xmlcodec.decode_response(response.content, _path(response))
+
+
+def _path(response: Any) -> str:
+    """The path the answered request went to: the XML decoder types by that endpoint's XSD."""
+    url = getattr(getattr(response, "request", None), "url", None)
+    return urlsplit(str(url)).path if url else endpoints.GET_COUNTER.path
 
 
 def _maybe_envelope(response: Any) -> Any:
@@ -47,7 +54,7 @@ def _envelope(response: Any) -> Any:
     ctype = next((v for k, v in response.headers.items() if k.lower() == "content-type"), "")
     ctype = ctype[0] if isinstance(ctype, list) and ctype else ctype
     if "xml" in str(ctype):
-        return xmlcodec.decode_response(response.content)
+        return xmlcodec.decode_response(response.content, _path(response))
     return json.loads(response.content)
 
 

@@ -13,7 +13,7 @@ from xml.etree.ElementTree import Element, tostring
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from . import xsd
+from . import endpoints, xsd
 from .xsd import Field
 
 
@@ -78,16 +78,18 @@ def scalar(text: str | None, f: Field) -> Any:
     if text is None:
         return None if f.shape == "nullable" or f.kind != "string" else ""
     t = text.strip()
-    if f.kind in ("integer", "int_or_string", "number"):
+    if f.kind in ("integer", "int_or_string", "number", "number_or_boolean"):
         try:
             return int(t)
         except ValueError:
             pass
-    if f.kind == "number":
+    if f.kind in ("number", "number_or_boolean"):
         try:
             return float(t)
         except ValueError:
             pass
+    if f.kind == "number_or_boolean" and t in ("true", "false"):
+        return t == "true"
     return text
 
 
@@ -114,33 +116,34 @@ def _generic(el: Element) -> Any:
             for name, els in _group(el).items()}
 
 
-def _value(el: Element, f: Field) -> Any:
+def _value(el: Element, f: Field, doc: str) -> Any:
     if f.kind != "object":
         return scalar(_text(el), f)
     if f.shape == "map":  # X5: the keys are element names; an empty <props/> is {} (X2)
-        items = xsd.model(XSD, f.items) if f.items else Field("item", "object")
-        return {child.tag: _value(child, items) for child in el if isinstance(child.tag, str)}
+        items = xsd.model(doc, f.items) if f.items else Field("item", "object")
+        return {child.tag: _value(child, items, doc) for child in el if isinstance(child.tag, str)}
     if len(el) == 0:
         if _text(el) is not None:
             return el.text  # text where an object belongs: the schemas report it
         if f.shape in ("nullable", "array"):
             return None
-    return _object(el, f)  # an empty property element is an object whose nulls are all absent
+    return _object(el, f, doc)  # an empty property element is an object whose nulls are all absent
 
 
-def _object(el: Element, f: Field) -> dict[str, Any]:
+def _object(el: Element, f: Field, doc: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, els in _group(el).items():
         spec = f.children.get(name)
         if spec is None:
             out[name] = _generic(els[0]) if len(els) == 1 else [_generic(e) for e in els]
-        elif spec.shape == "array":  # X2: repeated siblings; X3: an empty or absent one is null
-            items = [_value(e, spec) for e in els if len(e) or _text(e) is not None]
-            out[name] = items or None
+        elif spec.shape in ("array", "list"):  # X2: repeated siblings; X3: an empty or absent one is null
+            items = [_value(e, spec, doc) for e in els if len(e) or _text(e) is not None]
+            # A "list" is never null (relations/get's data): its empty element is the empty list.
+            out[name] = items or (None if spec.shape == "array" else [])
         elif len(els) == 1:
-            out[name] = _value(els[0], spec)
+            out[name] = _value(els[0], spec, doc)
         else:
-            out[name] = [_value(e, spec) for e in els]  # a repeated scalar: the schemas report it
+            out[name] = [_value(e, spec, doc) for e in els]  # a repeated scalar: the schemas report it
     for name, spec in f.children.items():
         if name not in out and spec.shape in ("array", "nullable") and f.name in _FILLS_NULLS:
             out[name] = None  # X3: an absent element is a null
@@ -149,22 +152,22 @@ def _object(el: Element, f: Field) -> dict[str, Any]:
 
 # Objects whose nullable members are always present in the JSON model (D4: top and sum).
 _FILLS_NULLS = ("property",)
-XSD = "response-v74"  # the superset: v72 answers decode the same, totals being undocumented there
 
 
-def decode_envelope(root: Element) -> dict[str, Any]:
-    """The JSON model of an answer, typed as the response XSD types it."""
-    return _object(root, xsd.model(XSD))
+def decode_envelope(root: Element, path: str = endpoints.GET_COUNTER.path) -> dict[str, Any]:
+    """The JSON model of an answer, typed as the response XSD of the endpoint at ``path`` types it."""
+    doc = endpoints.by_path(path).response_xsd
+    return _object(root, xsd.model(doc), doc)
 
 
 def decode_request(root: Element) -> dict[str, Any]:
     """The fields of an XML request, typed as the request XSD types them (the reference uses it)."""
-    fields = _object(root, xsd.model("request"))
+    fields = _object(root, xsd.model("request"), "request")
     for child in root:  # X3: an empty element is a null, whatever the field's type
         if isinstance(child.tag, str) and _text(child) is None and len(child) == 0:
             fields[child.tag] = None
     return fields
 
 
-def decode_response(body: bytes) -> dict[str, Any]:
-    return decode_envelope(parse(body))
+def decode_response(body: bytes, path: str = endpoints.GET_COUNTER.path) -> dict[str, Any]:
+    return decode_envelope(parse(body), path)

@@ -18,8 +18,9 @@ from .schemas import SCHEMA_DIR
 
 AC = "{urn:altcraft-contract}"
 XS = "{http://www.w3.org/2001/XMLSchema}"
-Kind = Literal["integer", "number", "string", "int_or_string", "object"]
-Shape = Literal["scalar", "array", "map", "nullable"]
+Kind = Literal["integer", "number", "string", "int_or_string", "number_or_boolean", "object"]
+# "list": an array that is never null (an empty element is [], not null).
+Shape = Literal["scalar", "array", "list", "map", "nullable"]
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,15 @@ def _simple_kind(t: Any, s: xmlschema.XMLSchema11) -> Kind:
             return "integer"
         if any(m.is_derived(builtin[f"{XS}{n}"]) for n in ("double", "decimal", "float")):
             return "number"
+        if m.is_derived(builtin[f"{XS}boolean"]):
+            return "number_or_boolean"  # only booleans beside numbers are declared (G5)
         return "string"
 
     names = {kind(m) for m in members}
     if names == {"integer", "string"}:
         return "int_or_string"
+    if "number_or_boolean" in names:
+        return "number_or_boolean"
     return "number" if "number" in names else "integer" if "integer" in names else "string"
 
 

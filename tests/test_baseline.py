@@ -57,3 +57,13 @@ def test_baselines_under_xdist_against_a_target_file(tmp_path: Path) -> None:
         cmp = run_suite("--compare-baseline", str(base), *common, env=env)
     assert cmp.returncode == 0, cmp.stdout[-2000:]
     assert json.loads((tmp_path / "results.json").read_text())["behaviour_changes"]["changes"] == []
+
+
+def test_baselines_record_relations_get_beside_get_counter(tmp_path: Path) -> None:
+    base = tmp_path / "baseline.json"
+    assert run_suite("--record-baseline", str(base), "--reports-dir", str(tmp_path), *ONE_TEST).returncode == 0
+    probes = json.loads(base.read_text())["probes"]
+    listing, counter = probes["relations/get › profile 1 by profile_id"], probes["profile 1 by profile_id"]
+    assert {"$.total_count", "$.data[].xxh_b", "$.data[].props.*.value"} <= set(listing["shape"])
+    assert "$.data.profile_xxh" in counter["shape"] and listing["xml_differences"] == []
+    assert "relations/get › no token" in probes and "relations/get › unknown profile" in probes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,14 @@ def test_bare_pytest_with_a_target_runs_the_contract_suite(tmp_path: Path, where
     assert "[D2] profile_xxh is not xxHash64(profile_id)" in proc.stdout
     assert "test_get_counter[" in proc.stdout and "test_cli" not in proc.stdout  # the suite, no self-tests
     assert (tmp_path / "junit.xml").is_file()  # the contract run's default JUnit file, as with the path
+
+
+def test_endpoint_option_narrows_the_run_and_the_reports_say_so(tmp_path: Path) -> None:
+    proc = run_suite("--endpoint", "get_counter", "--transport", "inprocess", "--reports-dir", str(tmp_path))
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    doc = json.loads((tmp_path / "results.json").read_text("utf-8"))
+    by_name = {e["name"]: e for e in doc["endpoints"]}
+    assert by_name["get_counter"]["result"] == "checked" and by_name["get"]["result"] == "not selected"
+    assert doc["scenarios"] and all(sc["endpoint"] in ("get_counter", None) for sc in doc["scenarios"])
+    assert not any(sc["clause"].startswith("C") for sc in doc["scenarios"])  # the consistency ones need both reads
+    assert "relations/get " not in json.dumps([sc["id"] for sc in doc["scenarios"]])

@@ -16,7 +16,7 @@ from ..registry import relational
 from .views import comparable
 
 ABSENT = "<absent>"
-FIELDS = ("error", "error_text", "data")
+FIELDS = ("error", "error_text", "data", "total_count")  # total_count: relations/get's
 
 
 def _num(v: Any) -> bool:

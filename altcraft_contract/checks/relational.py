@@ -60,7 +60,7 @@ def same_result_body_or_header_token(exchanges: Sequence[Exchange]) -> Iterator[
     """A token in the body and in the Authorization header give the same answer."""
     if len(exchanges) > 1:
         yield from _compare("T3", "same_result_body_or_header_token", "Body and header tokens give different answers",
-                            exchanges[0], exchanges[1:], ("error", "error_text", "data"))
+                            exchanges[0], exchanges[1:], ("error", "error_text", "data", "total_count"))
 
 
 @relational("I1")
@@ -68,4 +68,4 @@ def same_answer_twice(exchanges: Sequence[Exchange]) -> Iterator[Failure]:
     """The same request twice gives the same answer (get_counter only reads)."""
     if len(exchanges) > 1 and all(isinstance(e.envelope, dict) for e in exchanges):
         yield from _compare("I1", "same_answer_twice", "A repeated request was answered differently",
-                            exchanges[0], exchanges[1:], ("error", "error_text", "data"))
+                            exchanges[0], exchanges[1:], ("error", "error_text", "data", "total_count"))

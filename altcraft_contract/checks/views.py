@@ -11,7 +11,8 @@ from typing import Any
 
 from .. import schemas
 
-ENVELOPE_FIELDS = ("error", "error_text", "data")
+ENVELOPE_FIELDS = ("error", "error_text", "data", "total_count")
+LINK_FIELDS = ("profile_id_a", "xxh_a", "profile_id_b", "xxh_b", "db_b", "props")
 
 
 def _num(v: Any) -> bool:
@@ -53,4 +54,12 @@ def comparable(envelope: Any) -> Any:
                        if isinstance(prop, dict) else prop)
                 for name, prop in view["props"].items()}
         out["data"] = view
+    elif isinstance(data, list):
+        out["data"] = _links(data)
     return out
+
+
+def _links(data: list[Any]) -> list[Any]:
+    """relations/get's links in one order (their order is free), documented fields only."""
+    kept = [{k: v for k, v in link.items() if k in LINK_FIELDS} if isinstance(link, dict) else link for link in data]
+    return sorted(kept, key=lambda link: str(link.get("profile_id_b")) if isinstance(link, dict) else "")

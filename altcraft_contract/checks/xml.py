@@ -12,7 +12,7 @@ from xml.etree.ElementTree import Element
 
 import xmlschema
 
-from .. import xmlcodec, xsd
+from .. import endpoints, xmlcodec, xsd
 from ..client import Exchange
 from ..failures import Failure
 from ..registry import check
@@ -62,27 +62,30 @@ def _xsd_errors(ex: Exchange, target: Target) -> list[tuple[str, str, str | None
     root = root_of(ex)
     out: list[tuple[str, str, str | None, bool]] = []
     if root is not None and root.tag == "xml":
-        schema = xsd.response_schema(target.api_version)
+        endpoint = endpoints.by_path(ex.call.path)
+        schema = xsd.schema(endpoint.xsd(target.api_version))
         # Attributes are outside the contract (xsi:nil, type hints): a tolerant reader ignores them.
         root = copy.deepcopy(root)
         for el in root.iter():
             el.attrib.clear()
-        props = root.find("data/props")
         targets: list[tuple[Element, str]] = [(root, "")]
-        for child in list(props) if props is not None else []:
-            prop = copy.deepcopy(child)
-            prop.tag = "property"  # X5: a property name is free; its content is the global "property"
-            targets.append((prop, f"/xml/data/props/{child.tag}"))
+        for props in root.findall("data/props"):  # one <data> for get_counter, one per link for relations/get
+            for child in props:
+                prop = copy.deepcopy(child)
+                # X5: a property name is free; its content is the endpoint's global property element
+                prop.tag = endpoint.property_element
+                targets.append((prop, f"/xml/data/props/{child.tag}"))
         for elem, prefix in targets:
             for e in schema.iter_errors(elem):
-                path = (prefix + (e.path or "")[len("/property"):]) if prefix else (e.path or "/xml")
+                cut = len(endpoint.property_element) + 1
+                path = (prefix + (e.path or "")[cut:]) if prefix else (e.path or "/xml")
                 text = e.elem.text if e.elem is not None else None
                 out.append((path, str(e.reason), text, isinstance(e.validator, _STRUCTURAL)))
     ex.scratch["xsd_errors"] = out
     return out
 
 
-def walk(el: Element, f: Field, path: str) -> Iterator[tuple[Element, Field, str]]:
+def walk(el: Element, f: Field, path: str, doc: str) -> Iterator[tuple[Element, Field, str]]:
     """Every element the XSD declares under ``el``, with its declaration and path (maps included)."""
     for child in el:
         spec = f.children.get(str(child.tag))
@@ -91,17 +94,23 @@ def walk(el: Element, f: Field, path: str) -> Iterator[tuple[Element, Field, str
         here = f"{path}/{child.tag}"
         yield child, spec, here
         if spec.shape == "map":
-            items = xsd.model(xmlcodec.XSD, spec.items) if spec.items else spec
+            items = xsd.model(doc, spec.items) if spec.items else spec
             for value in child:
                 yield value, items, f"{here}/{value.tag}"
-                yield from walk(value, items, f"{here}/{value.tag}")
+                yield from walk(value, items, f"{here}/{value.tag}", doc)
         elif spec.kind == "object":
-            yield from walk(child, spec, here)
+            yield from walk(child, spec, here, doc)
 
 
-def _wrapped_arrays(root: Element) -> Iterator[str]:
+def _declared(root: Element, ex: Exchange) -> Iterator[tuple[Element, Field, str]]:
+    """``walk`` from the root, with the XSD of the endpoint the exchange called."""
+    doc = endpoints.by_path(ex.call.path).response_xsd
+    return walk(root, xsd.model(doc), "/xml", doc)
+
+
+def _wrapped_arrays(root: Element, ex: Exchange) -> Iterator[str]:
     """Array items wrapped in an extra element (<top><item>...</item></top>) instead of repeated."""
-    for el, spec, path in walk(root, xsd.model(xmlcodec.XSD), "/xml"):
+    for el, spec, path in _declared(root, ex):
         if spec.shape == "array" and len(el) and not any(str(g.tag) in spec.children for g in el):
             yield path
 
@@ -112,7 +121,7 @@ def xml_arrays_are_repeated_elements(ex: Exchange, target: Target) -> Iterator[F
     root = root_of(ex)
     if root is None or root.tag != "xml":
         return
-    for path in _wrapped_arrays(root):
+    for path in _wrapped_arrays(root, ex):
         yield fail(ex, "X2", "xml_arrays_are_repeated_elements", "Array items are wrapped, not repeated",
                    "X2: an array is repeated sibling elements named after the field", path=path,
                    expected="<top>…</top><top>…</top>")
@@ -124,8 +133,8 @@ def xml_arrays_are_repeated_elements(ex: Exchange, target: Target) -> Iterator[F
                        received=text, path=path)
 
 
-def _null_literals(root: Element) -> Iterator[tuple[str, str]]:
-    for el, spec, path in walk(root, xsd.model(xmlcodec.XSD), "/xml"):
+def _null_literals(root: Element, ex: Exchange) -> Iterator[tuple[str, str]]:
+    for el, spec, path in _declared(root, ex):
         text = (el.text or "").strip()
         if spec.shape in ("nullable", "array") and len(el) == 0 and text.lower() in NULL_WORDS:
             yield path, text
@@ -137,7 +146,7 @@ def xml_null_is_empty_or_absent(ex: Exchange, target: Target) -> Iterator[Failur
     root = root_of(ex)
     if root is None or root.tag != "xml":
         return
-    for path, text in _null_literals(root):
+    for path, text in _null_literals(root, ex):
         yield fail(ex, "X3", "xml_null_is_empty_or_absent", "A null is written as text", "X3: <sum/> or no <sum>",
                    received=text, expected="an empty or absent element", path=path)
 
@@ -146,9 +155,11 @@ def xml_null_is_empty_or_absent(ex: Exchange, target: Target) -> Iterator[Failur
 def xml_property_names_are_elements(ex: Exchange, target: Target) -> Iterator[Failure]:
     """Under <props>, each property is one element named after it (names are keys: no repeats)."""
     root = root_of(ex)
-    props = root.find("data/props") if root is not None else None
-    if props is None:
-        return
+    for props in root.findall("data/props") if root is not None else []:
+        yield from _repeated_names(ex, props)
+
+
+def _repeated_names(ex: Exchange, props: Element) -> Iterator[Failure]:
     names = [str(c.tag) for c in props]
     for name in sorted({n for n in names if names.count(n) > 1}):
         yield fail(ex, "X5", "xml_property_names_are_elements", "A property element name repeats under <props>",

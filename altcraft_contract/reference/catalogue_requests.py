@@ -64,8 +64,22 @@ def _drop_like(app: Any, inc: Any, env: dict[str, Any]) -> dict[str, Any]:
     return env
 
 
+# relations/get still lists the property for that mode, so C2 (which reads every mode) sees it too.
 register(Fault("email_profile_drops_property", "M4", "loses a property when matched by email_profile",
-               envelope=_drop_like))
+               also=("C2",), envelope=_drop_like))
+
+
+def _shorter_top(app: Any, inc: Any, env: dict[str, Any]) -> dict[str, Any]:
+    if env.get("error") == 0 and inc.fields.get("matching") == "email_profile":
+        for prop in env["data"]["props"].values():
+            if isinstance(prop.get("top"), list):
+                prop["top"] = prop["top"][:1]
+    return env
+
+
+# How many items top holds is free (D6, C4 hold), but one profile's data differs between modes.
+register(Fault("email_profile_shortens_top", "M4", "shows only the first top item when matched by email_profile",
+               envelope=_shorter_top))
 register(Fault("profile_id_needs_matching", "M5", "refuses profile_id without matching",
                fields=_reject_if(lambda inc: "matching" not in inc.fields and "email" not in inc.fields,
                                  400, "Incorrect request: email required")))

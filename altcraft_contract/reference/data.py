@@ -1,4 +1,7 @@
-"""Demo data for the reference endpoint, chosen to exercise every clause.
+"""Demo data for the reference endpoint: one store of links, chosen to exercise every clause.
+
+get_counter's answers are computed from the store (each relation says how it aggregates each
+property) and relations/get lists it, so the two reads agree by construction (C1-C4).
 
 Profile A1 has top-, sum- and neither-kind properties, an int and a float sum and a Cyrillic
 property name; A2 has no relations (``props: {}``); A3 has a one-item ``top`` and an int sum;
@@ -35,17 +38,21 @@ class DemoProfile:
 
 @dataclass(frozen=True)
 class Link:
-    """A Database B profile attached to an A profile, with its property values."""
+    """One link of the store: an A profile linked to a B profile under one relation, with its values."""
 
+    rel_id: int
+    a_profile_id: str
     b_profile_id: str
     values: dict[str, float | int | bool]
+    db_b: int = 9  # the B database (free: any integer)
 
 
 @dataclass(frozen=True)
 class Relation:
+    """A configured relation: how get_counter aggregates each property (top, sum or neither)."""
+
     rel_id: int
     kinds: dict[str, Kind]
-    links: dict[str, tuple[Link, ...]]
 
 
 def _b(n: int) -> str:
@@ -65,16 +72,26 @@ PROFILES: tuple[DemoProfile, ...] = (
 )
 
 RELATIONS: tuple[Relation, ...] = (
-    Relation(3, {"Donate": "top", "Like": "sum", "Subscriber": "none", "Оценка": "sum"}, {
-        A1: (Link(_b(0xbab), {"Donate": 20, "Like": 1, "Subscriber": True, "Оценка": 4.5}),
-             Link(_b(0xbac), {"Donate": 15.5, "Like": 1, "Оценка": 3.25}),
-             Link(_b(0xbad), {"Donate": 7, "Subscriber": True})),
-        A3: (Link(_b(0xc01), {"Donate": 50, "Like": 3}),),
-        # Pairs of equal values: the order of ties in top is left free by the contract.
-        A4: tuple(Link(_b(0xd00 + i), {"Donate": 100 - (i // 2) * 3, "Like": 2}) for i in range(12)),
-    }),
-    Relation(7, {"Visits": "sum"}, {A2: ()}),
+    Relation(3, {"Donate": "top", "Like": "sum", "Subscriber": "none", "Оценка": "sum", "Idle": "sum"}),
+    Relation(7, {"Visits": "sum"}),
 )
+
+# The store: every link, in insertion order (relations/get lists them; get_counter aggregates them).
+LINKS: tuple[Link, ...] = (
+    Link(3, A1, _b(0xbab), {"Donate": 20, "Like": 1, "Subscriber": True, "Оценка": 4.5}),
+    Link(3, A1, _b(0xbac), {"Donate": 15.5, "Like": 1, "Оценка": 3.25}),
+    Link(3, A1, _b(0xbad), {"Donate": 7, "Subscriber": True}),
+    # Idle is 0: whether a 0-valued property is listed is free (get_counter leaves it out by default).
+    Link(3, A3, _b(0xc01), {"Donate": 50, "Like": 3, "Idle": 0}),
+    # Pairs of equal values: the order of ties in top is left free by the contract.
+    *(Link(3, A4, _b(0xd00 + i), {"Donate": 100 - (i // 2) * 3, "Like": 2}) for i in range(12)),
+)
+
+
+def links_of(rel_id: int, a_profile_id: str) -> tuple[Link, ...]:
+    """The links of one A profile under one relation, in store order."""
+    return tuple(link for link in LINKS if link.rel_id == rel_id and link.a_profile_id == a_profile_id)
+
 
 VALID_TOKENS = frozenset({"reference-demo-token"})
 UNKNOWN_REL_ID = 999999

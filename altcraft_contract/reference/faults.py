@@ -38,6 +38,7 @@ class Fault:
     clause: str
     description: str
     also: tuple[str, ...] = ()  # clauses that necessarily fail with it
+    endpoints: tuple[str, ...] = ("get_counter",)  # where it acts (endpoints.py names); elsewhere the app is correct
     request: Hook | None = None  # before the body is parsed
     parsed: Hook | None = None  # after parsing, before authorisation
     auth: Hook | None = None
@@ -68,7 +69,7 @@ class Fault:
         return self.wire(app, inc, reply) if self.wire else reply
 
 
-_CATALOGUE_MODULES = (".catalogue", ".catalogue_requests", ".catalogue_xml", ".catalogue_inputs")
+_CATALOGUE_MODULES = (".catalogue", ".catalogue_requests", ".catalogue_xml", ".catalogue_inputs", ".catalogue_links")
 NO_FAULT = Fault("none", "", "the correct reference endpoint")
 CATALOGUE: dict[str, Fault] = {}
 

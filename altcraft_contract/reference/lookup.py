@@ -1,10 +1,11 @@
-"""The reference endpoint's semantics: find the profile (M1-M3, M6), build ``data`` (D1-D6)."""
+"""The reference endpoint's semantics: find the profile (M1-M3, M6), then aggregate its links
+(get_counter, D1-D6) or list them (relations/get, G1-G5)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .data import PROFILES, RELATIONS, TOP_SIZE, DemoProfile, Relation, xxh
+from .data import PROFILES, RELATIONS, TOP_SIZE, DemoProfile, Link, Relation, links_of, xxh
 
 
 class NotFound(Exception):
@@ -64,11 +65,16 @@ def find_relation(rel_id: int) -> Relation:
     raise NotFound("Relation not found")
 
 
-def build_data(relation: Relation, profile: DemoProfile, api_version: str) -> dict[str, Any]:
-    links = relation.links.get(profile.profile_id, ())
+def _zero(value: float | int | bool) -> bool:
+    return not isinstance(value, bool) and value == 0
+
+
+def build_data(relation: Relation, profile: DemoProfile, api_version: str, zeros: bool = False) -> dict[str, Any]:
+    """get_counter's ``data``; a 0-valued property counts only with ``zeros`` (listing it is free)."""
+    links = links_of(relation.rel_id, profile.profile_id)
     props: dict[str, Any] = {}
     for name, kind in relation.kinds.items():
-        having = [link for link in links if name in link.values]
+        having = [link for link in links if name in link.values and (zeros or not _zero(link.values[name]))]
         if not having:
             continue
         prop: dict[str, Any] = {"top": None, "sum": None}
@@ -86,3 +92,15 @@ def build_data(relation: Relation, profile: DemoProfile, api_version: str) -> di
         data["total"] = len(links)
     data["props"] = props
     return data
+
+
+def link_object(link: Link, zeros: bool = True) -> dict[str, Any]:
+    """G2: one link as relations/get shows it (a 0-valued property only with ``zeros``)."""
+    return {"profile_id_a": link.a_profile_id, "xxh_a": xxh(link.a_profile_id),
+            "profile_id_b": link.b_profile_id, "xxh_b": xxh(link.b_profile_id), "db_b": link.db_b,
+            "props": {name: {"value": value} for name, value in link.values.items() if zeros or not _zero(value)}}
+
+
+def list_links(relation: Relation, profile: DemoProfile, zeros: bool = True) -> list[dict[str, Any]]:
+    """relations/get's ``data``: every link of the profile under the relation (G1-G4)."""
+    return [link_object(link, zeros) for link in links_of(relation.rel_id, profile.profile_id)]

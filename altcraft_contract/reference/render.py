@@ -32,6 +32,11 @@ class Style:
     # Keep at most this many items in top, choosing the profiles tied at the cut at random on every
     # answer (how many top holds and how ties are ordered are both free).
     cut_top_at: int | None = None
+    link_order: Literal["store", "reversed", "random"] = "store"  # relations/get's link order (free)
+    # Which read lists a 0-valued property (free): relations/get does and get_counter does not, by default.
+    zeros_in_counter: bool = False
+    zeros_in_list: bool = True
+    other_error_texts: bool = False  # failure texts in other words (free beyond non-empty, E3)
 
 
 def http_status(code: int, style: Style) -> int:
@@ -61,6 +66,8 @@ def _styled(value: Any, style: Style, key: str = "") -> Any:
 def shape(envelope: dict[str, Any], style: Style) -> dict[str, Any]:
     """Apply the free choices that concern content: extra fields, error data, number forms."""
     env = dict(envelope)
+    if env.get("error") != 0 and style.other_error_texts:
+        env["error_text"] = f"Ошибка {env.get('error')}: {str(env.get('error_text', '')).lower()}"
     if env.get("error") != 0:
         if style.error_data == "null":
             env["data"] = None
@@ -78,6 +85,13 @@ def shape(envelope: dict[str, Any], style: Style) -> dict[str, Any]:
         env["data"] = _reorder_ties(env["data"], style.tie_order)
     if style.cut_top_at is not None and isinstance(env.get("data"), dict):
         env["data"] = _cut_top(env["data"], style.cut_top_at)
+    if style.link_order != "store" and isinstance(env.get("data"), list):
+        links = list(env["data"])
+        if style.link_order == "reversed":
+            links.reverse()
+        else:
+            random.shuffle(links)  # a new order on every answer
+        env["data"] = links
     return dict(_styled(env, style))
 
 

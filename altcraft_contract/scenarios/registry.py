@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from .. import endpoints
 from ..session import Session
 from ..target import Target
 
@@ -17,10 +18,14 @@ class Scenario:
     title: str
     run: Callable[[Session], None]
     needs: Needs | None = None
+    endpoint: str = endpoints.GET_COUNTER.name  # the endpoint its calls go to (Session.send routes them)
+    shared: bool = True  # reused for every endpoint (False: its calls name their endpoints themselves)
 
     @property
     def id(self) -> str:
-        return f"{self.clause}: {self.title}"
+        if self.endpoint == endpoints.GET_COUNTER.name:
+            return f"{self.clause}: {self.title}"  # get_counter's ids as before: baselines compare by id
+        return f"relations/{self.endpoint} › {self.clause}: {self.title}"
 
     def missing(self, target: Target) -> str | None:
         """Why this scenario cannot run on ``target``, or None when it can."""
@@ -30,9 +35,10 @@ class Scenario:
 SCENARIOS: dict[str, Scenario] = {}
 
 
-def scenario(clause: str, title: str, needs: Needs | None = None) -> Callable[[Callable[[Session], None]], Callable[[Session], None]]:
+def scenario(clause: str, title: str, needs: Needs | None = None, *,
+             shared: bool = True) -> Callable[[Callable[[Session], None]], Callable[[Session], None]]:
     def deco(fn: Callable[[Session], None]) -> Callable[[Session], None]:
-        add(Scenario(clause, title, fn, needs))
+        add(Scenario(clause, title, fn, needs, shared=shared))
         return fn
     return deco
 
@@ -58,8 +64,19 @@ def needs_data(key: str) -> Needs:
 
 
 def all_scenarios() -> list[Scenario]:
+    """get_counter's scenarios, then each shared one again for every other endpoint (the same
+    matching, R, T, X, P and I probes, sent to that endpoint's path), then the consistency ones."""
     # They register themselves on import; the input model's classes last, so they run after the probes.
     from . import generated, negative, positive, xml  # noqa: F401, I001
     from . import classes  # noqa: F401
+    from . import consistency  # noqa: F401
 
-    return list(SCENARIOS.values())
+    own = list(SCENARIOS.values())
+    reused = [replace(s, endpoint=e) for e in endpoints.ENDPOINTS if e != endpoints.GET_COUNTER.name
+              for s in own if s.shared]
+    return [s for s in own if s.shared] + reused + [s for s in own if not s.shared]
+
+
+def for_endpoints(scenarios: list[Scenario], names: set[str]) -> list[Scenario]:
+    """The scenarios of the endpoints named (``--endpoint``); the consistency ones need both reads."""
+    return [s for s in scenarios if (s.endpoint in names if s.shared else names >= set(endpoints.ENDPOINTS))]

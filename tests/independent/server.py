@@ -210,6 +210,8 @@ def make_app(broken: str = "", style: str = "a") -> Any:
             raw = environ["wsgi.input"].read(size) if size else b""
             if environ["REQUEST_METHOD"] != "POST":
                 raise Fail(400, "POST only")
+            if environ.get("PATH_INFO", "").rstrip("/") != "/api/v1.1/relations/get_counter":
+                raise Fail(404, "unknown method")  # this deployment has get_counter only
             ctype = environ.get("CONTENT_TYPE", "").split(";")[0].strip()
             if ctype == "application/json":
                 try:
@@ -239,7 +241,9 @@ def make_app(broken: str = "", style: str = "a") -> Any:
             env = {"error": f.code, "error_text": f.text}
             if style == "b":
                 env["data"] = None
-        status = "400 Bad Request" if env["error"] == 400 else ("422 Unprocessable" if env["error"] == 422 else "200 OK")
+        status = {400: "400 Bad Request", 422: "422 Unprocessable"}.get(env["error"], "200 OK")
+        if env["error_text"] == "unknown method":
+            status = "404 Not Found"
         if style == "b":
             env["api"] = "independent-b"
             code = env["error"]

@@ -1,0 +1,172 @@
+"""C: get_counter against relations/get for one A profile at one moment (C1-C4).
+
+Each check takes ``[get_counter answer, relations/get answer]`` for the same profile and request
+(both successes; a refusal is the matching scenario's failure). What CONTRACT-relations.md leaves
+free stays free: link and property order, top size and tie order, boolean values in top and sum,
+and whether a 0-valued property is listed (a property that only zeros explain may be in one read
+and not the other, and its v74 count is not compared).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Sequence
+from functools import wraps
+from typing import Any
+
+from ..client import Exchange
+from ..failures import ExchangeRecord, Failure
+from ..registry import relational
+
+Relation = Callable[[Sequence[Exchange]], Iterator[Failure]]
+
+
+def _num(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def same_number(a: float, b: float) -> bool:
+    """Equal, or equal to 1e-9 relative (a server may keep exact decimals, a model doubles)."""
+    return a == b or math.isclose(a, b, rel_tol=1e-9, abs_tol=0.0)
+
+
+class Reads:
+    """The two answers, as the checks read them."""
+
+    def __init__(self, exchanges: Sequence[Exchange]) -> None:
+        self.exchanges = exchanges
+        counter, listing = exchanges[0], exchanges[1]
+        data = counter.data if isinstance(counter.data, dict) else {}
+        raw_props = data.get("props")
+        self.props: dict[str, dict[str, Any]] = (
+            {k: v for k, v in raw_props.items() if isinstance(v, dict)} if isinstance(raw_props, dict) else {})
+        self.props_is_empty = raw_props == {}
+        self.total = data.get("total")
+        self.links = [link for link in listing.data if isinstance(link, dict)] if isinstance(listing.data, list) else []
+        self.total_count = listing.envelope.get("total_count") if isinstance(listing.envelope, dict) else None
+
+    @property
+    def usable(self) -> bool:
+        return all(e.ok for e in self.exchanges) and isinstance(self.exchanges[1].data, list)
+
+    def values(self, name: str) -> dict[str, Any]:
+        """profile_id_b -> the value of property ``name``, for the links that carry it."""
+        out: dict[str, Any] = {}
+        for link in self.links:
+            props = link.get("props")
+            prop = props.get(name) if isinstance(props, dict) else None
+            if isinstance(prop, dict) and "value" in prop:
+                out[str(link.get("profile_id_b"))] = prop["value"]
+        return out
+
+    def link_names(self) -> set[str]:
+        return {n for link in self.links if isinstance(link.get("props"), dict) for n in link["props"]}
+
+    def only_zeros(self, name: str) -> bool:
+        """Nothing but zeros explains ``name``: a read that drops 0-valued properties may not show it."""
+        values = list(self.values(name).values())
+        prop = self.props.get(name, {})
+        raw_top = prop.get("top")
+        top: list[Any] = raw_top if isinstance(raw_top, list) else []
+        shown = values + [prop.get("sum")] + [i.get("value") for i in top if isinstance(i, dict)]
+        return all(v in (0, None) and not isinstance(v, bool) for v in shown)
+
+    def has_zero(self, name: str) -> bool:
+        return any(_num(v) and v == 0 for v in self.values(name).values())
+
+    def fail(self, clause: str, check: str, title: str, message: str, **kw: Any) -> Failure:
+        return Failure(clause, check, title, message, exchanges=tuple(ExchangeRecord.of(e) for e in self.exchanges),
+                       diff_labels=("get_counter", "relations/get"), **kw)
+
+
+def for_version(check: Relation, api_version: str) -> Relation:
+    """``check`` for a target of ``api_version`` (C1 and C3 say more on v74), keeping its registered name."""
+    @wraps(check)
+    def bound(exchanges: Sequence[Exchange]) -> Iterator[Failure]:
+        return check(exchanges, api_version)  # type: ignore[call-arg]
+    return bound
+
+
+@relational("C1")
+def link_count_agrees(exchanges: Sequence[Exchange], api_version: str = "v74") -> Iterator[Failure]:
+    """v74: get_counter's data.total is relations/get's total_count; v72: props {} iff no link."""
+    r = Reads(exchanges)
+    if not r.usable:
+        return
+    if api_version == "v74" and _num(r.total) and _num(r.total_count) and r.total != r.total_count:
+        yield r.fail("C1", "link_count_agrees", "get_counter's total is not relations/get's total_count",
+                     "both count the links of one profile", received=r.total, expected=r.total_count, path="$.data.total")
+    if api_version == "v72" and r.props_is_empty != (not r.links):
+        yield r.fail("C1", "link_count_agrees", "get_counter's props and relations/get's links disagree",
+                     "props is {} exactly when there is no link", received=sorted(r.props),
+                     expected=f"{len(r.links)} link(s)", path="$.data.props")
+
+
+@relational("C2")
+def property_names_agree(exchanges: Sequence[Exchange]) -> Iterator[Failure]:
+    """get_counter's property names are exactly the names the links carry."""
+    r = Reads(exchanges)
+    if not r.usable:
+        return
+    counted, listed = set(r.props), r.link_names()
+    odd = sorted(n for n in counted ^ listed if not r.only_zeros(n))
+    if odd:
+        yield r.fail("C2", "property_names_agree", "get_counter and relations/get name different properties",
+                     "the names in props are the names the links carry", received=sorted(counted),
+                     expected=sorted(listed), path="$.data.props")
+
+
+@relational("C3")
+def sums_and_counts_agree(exchanges: Sequence[Exchange], api_version: str = "v74") -> Iterator[Failure]:
+    """A sum is the sum of the links' values; v74: a property's total is the number of links carrying it."""
+    r = Reads(exchanges)
+    if not r.usable:
+        return
+    for name, prop in r.props.items():
+        values = list(r.values(name).values())
+        path = f"$.data.props.{name}"
+        s = prop.get("sum")
+        numeric = isinstance(s, (int, float)) and not isinstance(s, bool)
+        if numeric and values and all(_num(v) for v in values) and not same_number(s, sum(values)):  # type: ignore[arg-type]
+            yield r.fail("C3", "sums_and_counts_agree", "A sum is not the sum of the links' values",
+                         f"{len(values)} link(s) carry {name}", received=s, expected=sum(values), path=path + ".sum")
+        total = prop.get("total")
+        if api_version == "v74" and _num(total) and total != len(values) and not r.has_zero(name) \
+                and not r.only_zeros(name):
+            yield r.fail("C3", "sums_and_counts_agree", "A property's total is not the number of links carrying it",
+                         f"relations/get lists {len(values)} link(s) with {name}", received=total,
+                         expected=len(values), path=path + ".total")
+
+
+@relational("C4")
+def tops_name_the_largest_links(exchanges: Sequence[Exchange]) -> Iterator[Failure]:
+    """Each top item is a link with that value; no link left out of top has a larger value than top's smallest."""
+    r = Reads(exchanges)
+    if not r.usable:
+        return
+    for name, prop in r.props.items():
+        top = prop.get("top")
+        if not isinstance(top, list):
+            continue
+        values = r.values(name)
+        path = f"$.data.props.{name}.top"
+        shown = [i for i in top if isinstance(i, dict) and _num(i.get("value"))]
+        listed = {str(link.get("profile_id_b")) for link in r.links}
+        for item in shown:
+            pid, value = str(item.get("profile_id")), item["value"]
+            if pid not in values and pid in listed and value == 0:
+                continue  # a 0-valued property the listing may drop
+            if pid not in values or (_num(values[pid]) and not same_number(values[pid], value)):
+                yield r.fail("C4", "tops_name_the_largest_links", "A top item is not a link with that value",
+                             f"top names {pid} with {value}", received=item,
+                             expected=f"value {values[pid]!r}" if pid in values else "a listed profile_id_b", path=path)
+        if not shown:
+            continue
+        smallest = min(i["value"] for i in shown)
+        named = {str(i.get("profile_id")) for i in shown}
+        left_out = sorted(pid for pid, v in values.items() if pid not in named and _num(v) and v > smallest
+                          and not same_number(v, smallest))
+        if left_out:
+            yield r.fail("C4", "tops_name_the_largest_links", "top leaves out a link with a larger value",
+                         f"{len(left_out)} link(s) above top's smallest value {smallest} are not in top",
+                         received=left_out, expected=f"values <= {smallest}", path=path)
