@@ -1,4 +1,4 @@
-"""One lock for Hypothesis' engine, shared by every thread of a run that drives it.
+"""Hypothesis in several threads at once: one lock for its engine, and ``ast.parse`` serialised.
 
 Scenarios run side by side in threads, and the schemathesis module runs beside them, but parts of
 Hypothesis' engine are not safe to enter from two threads at the same instant: its caches, and
@@ -10,9 +10,12 @@ only load our schemathesis checks (``st run``) do not get our Hypothesis profile
 
 from __future__ import annotations
 
+import ast
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 _ENGINE = threading.Lock()
 _HOLDS = threading.local()
@@ -42,3 +45,21 @@ def engine_released() -> Iterator[None]:
     finally:
         _ENGINE.acquire()
         _HOLDS.held = True
+
+
+# CPython before 3.13 keeps the AST validator's recursion depth in interpreter-wide state
+# (python/cpython#106905); Hypothesis also parses source outside its engine's turn (in a test body,
+# for instance), so every parse of the process takes a lock of its own as well.
+_PARSE_LOCK = threading.Lock()
+_PARSE = ast.parse
+
+
+def _parse(*args: Any, **kwargs: Any) -> Any:
+    with _PARSE_LOCK:
+        return _PARSE(*args, **kwargs)
+
+
+def serialise_parsing() -> None:
+    """Make ``ast.parse`` take the lock (once; not needed from 3.13 on)."""
+    if sys.version_info < (3, 13) and ast.parse is _PARSE:
+        ast.parse = _parse

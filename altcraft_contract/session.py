@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis import given, seed
 from hypothesis.strategies import SearchStrategy
 
-from . import endpoints, engine, hypothesis_threads, profiles, schemas
+from . import endpoints, engine, profiles, schemas
 from .calls import Call, Expect
 from .client import Client, Exchange
 from .failures import ContractViolation, Failure, NotRun, TransportProblem
@@ -46,7 +46,7 @@ def routed(call: Call) -> Call:
     return call
 
 
-hypothesis_threads.install()  # scenarios run Hypothesis in several threads at once
+engine.serialise_parsing()  # scenarios run Hypothesis in several threads at once
 
 DOWN_AFTER = 3  # consecutive transport problems that make the target "unreachable"
 _KINDS = {"ConnectError": "connection refused", "ConnectTimeout": "timeout", "ReadTimeout": "timeout",
