@@ -69,12 +69,6 @@ def redact(text: str) -> str:
     return pattern.sub(MASK, text)
 
 
-def redact_bytes(data: bytes) -> bytes:
-    pattern = _Known.pattern
-    if pattern is None or not data:
-        return data
-    return redact(data.decode("utf-8", errors="surrogateescape")).encode("utf-8", errors="surrogateescape")
-
 
 # C0 and C1 controls except newline and tab, DEL, and the Unicode line/paragraph separators and
 # bidi overrides that can make a terminal line read other than it is.

@@ -99,13 +99,3 @@ class Prefetch:
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
-
-def run_all(scenarios: list[Scenario], session: Session, concurrency: int) -> dict[str, Outcome]:
-    """Every scenario, ``concurrency`` at a time; keyed by scenario id."""
-    if concurrency <= 1:
-        return {s.id: run_scenario(s, session) for s in scenarios}
-    prefetch = Prefetch(scenarios, session, concurrency)
-    try:
-        return {s.id: out for s in scenarios if (out := prefetch.take(s.id)) is not None}
-    finally:
-        prefetch.close()
