@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from .client import Exchange
 
 BODY_LIMIT = 4000  # characters of a body kept in a record
+# A curl line repeats our own request body, which the input model makes up to ~100 kB long (the
+# oversized-value classes): past this it is kept cut, so reports stay bounded however many fail.
+CURL_LIMIT = 16000
 
 
 class Status(StrEnum):
@@ -50,7 +53,7 @@ class ExchangeRecord:
             shown += f" [the suite stopped reading after {size} bytes]"
         headers = {redact(cut(k, 200)): redact(cut(v, 500)) for k, v in list(ex.response_headers.items())[:100]}
         return cls(ex.call.method, redact(ex.url), {k: redact(v) for k, v in ex.request_headers.items()},
-                   redact(cut(ex.request_body, BODY_LIMIT)), ex.status, headers, redact(shown), redact(ex.curl),
+                   redact(cut(ex.request_body, BODY_LIMIT)), ex.status, headers, redact(shown), redact(cut(ex.curl, CURL_LIMIT)),
                    round(ex.elapsed * 1000, 2))
 
 

@@ -65,7 +65,9 @@ def relational(clause: str) -> Callable[[Callable[..., Any]], Callable[..., Any]
 @cache
 def per_exchange() -> tuple[Check, ...]:
     """The per-exchange checks in stage order (the registry is complete once checks is imported)."""
-    from . import checks  # noqa: F401  (registers the checks)
+    from . import checks  # noqa: F401  (registers the shared checks)
+
+    endpoints.modules("checks")  # and each endpoint's own
 
     return tuple(sorted((c for c in REGISTRY.values() if c.func is not None), key=lambda c: c.stage))
 

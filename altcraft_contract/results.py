@@ -35,7 +35,7 @@ def external_outcome(name: str, clause: str, outcome: str, text: str, seconds: f
     """An item that drives its own tool (schemathesis), as an outcome; its text is the tool's own
     report (cut and redacted like any text from the target)."""
     status = {"passed": Status.PASSED, "failed": Status.FAILED}.get(outcome, Status.NOT_RUN).value
-    named = re.search(r"\(([TEDMRXPIVGC][0-9](?:\.text)?)\)", text)  # our checks name their clause: "(D2)"
+    named = re.search(r"\(([A-Z][0-9](?:\.text)?)\)", text)  # our checks name their clause: "(D2)"
     clause = named.group(1) if named else clause
     failures = [] if status != Status.FAILED.value or transport else [failure_dict(Failure(
         clause, name, "schemathesis found a problem", text[-4000:]))]
@@ -157,10 +157,8 @@ def clause_table(rec: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def clause_group(row: dict[str, Any]) -> str:
-    """Where a clause row is reported: under its endpoint, under every endpoint, or between two."""
-    if row["endpoint"]:
-        return endpoints.get(row["endpoint"]).path.removeprefix("/api/v1.1/")
-    return "get_counter vs relations/get" if row["clause"].startswith("C") else "every endpoint"
+    """Where a clause row is reported: under every endpoint, under its endpoint, or between two."""
+    return clauses.get(row["clause"]).group
 
 
 def grouped_clauses(doc: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -168,8 +166,10 @@ def grouped_clauses(doc: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in doc["clauses"]:
         groups.setdefault(f"{clause_group(row)} › {row['family']}", []).append(row)
-    order = ("every endpoint", "relations/get_counter", "relations/get ", "get_counter vs")
-    return sorted(groups.items(), key=lambda kv: next(i for i, o in enumerate(order) if kv[0].startswith(o)))
+    # "every endpoint" first, then each endpoint folder's own groups in registration order.
+    order = list(dict.fromkeys(c.group for c in clauses.CLAUSES if c.group == "every endpoint"))
+    order += list(dict.fromkeys(c.group for c in clauses.CLAUSES if c.group != "every endpoint"))
+    return sorted(groups.items(), key=lambda kv: order.index(kv[0].split(" › ")[0]))
 
 
 def endpoint_table(rec: dict[str, Any]) -> list[dict[str, Any]]:

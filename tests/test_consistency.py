@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from altcraft_contract.calls import Call, Expect
-from altcraft_contract.checks import consistency
 from altcraft_contract.client import Exchange
 from altcraft_contract.endpoints import GET, GET_COUNTER
+from altcraft_contract.endpoints.get import consistency
 
 A, B1, B2, B3 = "a" * 24, "b" * 23 + "1", "b" * 23 + "2", "b" * 23 + "3"
 

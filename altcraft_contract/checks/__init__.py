@@ -1,5 +1,7 @@
-"""The checks, one module per clause family; importing the package registers them all."""
+"""The checks of the clauses every endpoint shares, one module per clause family; each endpoint's
+own checks live in its folder (``endpoints/<name>/checks.py``). ``registry.per_exchange`` imports
+both, which registers them all."""
 
-from . import consistency, data, envelope, links, outcome, parity, relational, transport, xml
+from . import envelope, outcome, parity, relational, transport, xml
 
-__all__ = ["consistency", "data", "envelope", "links", "outcome", "parity", "relational", "transport", "xml"]
+__all__ = ["envelope", "outcome", "parity", "relational", "transport", "xml"]

@@ -69,7 +69,8 @@ class Fault:
         return self.wire(app, inc, reply) if self.wire else reply
 
 
-_CATALOGUE_MODULES = (".catalogue", ".catalogue_requests", ".catalogue_xml", ".catalogue_inputs", ".catalogue_links")
+# Faults of the shared clauses; each endpoint folder's faults.py adds its own clauses' faults.
+_CATALOGUE_MODULES = (".catalogue", ".catalogue_requests", ".catalogue_xml", ".catalogue_inputs")
 NO_FAULT = Fault("none", "", "the correct reference endpoint")
 CATALOGUE: dict[str, Fault] = {}
 
@@ -82,8 +83,11 @@ def register(f: Fault) -> None:
 
 def catalogue() -> dict[str, Fault]:
     """Every fault, by name (the catalogue modules register themselves on import)."""
+    from .. import endpoints
+
     for module in _CATALOGUE_MODULES:
         importlib.import_module(module, __package__)
+    endpoints.modules("faults")
     return CATALOGUE
 
 

@@ -69,7 +69,8 @@ def all_scenarios() -> list[Scenario]:
     # They register themselves on import; the input model's classes last, so they run after the probes.
     from . import generated, negative, positive, xml  # noqa: F401, I001
     from . import classes  # noqa: F401
-    from . import consistency  # noqa: F401
+
+    endpoints.modules("scenarios")  # each endpoint folder's own scenarios (not shared)
 
     own = list(SCENARIOS.values())
     reused = [replace(s, endpoint=e) for e in endpoints.ENDPOINTS if e != endpoints.GET_COUNTER.name

@@ -4,12 +4,12 @@ the matching clause's failure (M2, G3), so C1-C4 judge only two successes about 
 
 from __future__ import annotations
 
-from ..calls import Call, Expect, Format
-from ..checks import consistency
-from ..endpoints import GET
-from ..session import Session
-from .positive import by_mode
-from .registry import scenario
+from ...calls import Call, Expect, Format
+from ...scenarios.positive import by_mode
+from ...scenarios.registry import scenario
+from ...session import Session
+from .. import GET
+from . import consistency
 
 CHECKS = (consistency.link_count_agrees, consistency.property_names_agree, consistency.sums_and_counts_agree,
           consistency.tops_name_the_largest_links)

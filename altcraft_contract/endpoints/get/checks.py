@@ -9,13 +9,14 @@ from xml.etree.ElementTree import Element
 
 import xxhash
 
-from .. import endpoints, schemas
-from ..client import Exchange
-from ..failures import Failure
-from ..registry import check
-from ..target import Target
-from .base import fail
-from .xml import is_xml_answer, root_of
+from ... import endpoints, schemas
+from ...checks.base import fail
+from ...checks.xml import is_xml_answer, root_of
+from ...client import Exchange
+from ...failures import Failure
+from ...registry import check
+from ...target import Target
+from . import consistency  # noqa: F401  (registers the relational C checks beside the G ones)
 
 LINK_IDS = ("profile_id_a", "profile_id_b")
 

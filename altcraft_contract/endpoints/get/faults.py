@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .data import LINKS, TOP_SIZE, xxh
-from .faults import Fault, _on_success, _props, register
+from ...reference.data import LINKS, TOP_SIZE, xxh
+from ...reference.faults import Fault, _on_success, _props, register
 
 GET = ("get",)
 

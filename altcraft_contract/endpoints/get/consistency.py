@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import wraps
 from typing import Any
 
-from ..client import Exchange
-from ..failures import ExchangeRecord, Failure
-from ..registry import relational
+from ...client import Exchange
+from ...failures import ExchangeRecord, Failure
+from ...registry import relational
 
 Relation = Callable[[Sequence[Exchange]], Iterator[Failure]]
 

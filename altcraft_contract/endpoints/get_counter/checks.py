@@ -7,12 +7,12 @@ from typing import Any
 
 import xxhash
 
-from .. import schemas
-from ..client import Exchange
-from ..failures import Failure
-from ..registry import check
-from ..target import Target
-from .base import fail
+from ... import schemas
+from ...checks.base import fail
+from ...client import Exchange
+from ...failures import Failure
+from ...registry import check
+from ...target import Target
 
 
 def _is_success(ex: Exchange) -> bool:

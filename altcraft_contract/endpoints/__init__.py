@@ -1,0 +1,54 @@
+"""The endpoints the suite checks: each lives in its own folder, registered here once.
+
+Shared by every endpoint: the wire (client, gate, session), the T, E1, E2.text, E3, E4, M, R, X,
+P and I clauses and their checks and scenarios, the target file, the reports. Each folder under
+``endpoints/`` holds what belongs to its endpoint: its ``Package`` (endpoints, paths, schema and
+XSD names, clauses) in ``__init__.py``, its per-answer checks (``checks.py``), its own scenarios
+(``scenarios.py``) and the reference endpoint's faults for its clauses (``faults.py``). Adding an
+endpoint is a new folder, its schema documents in ``schemas/`` and one name in ``REGISTERED``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from .base import BASE, Endpoint, Package
+
+__all__ = ["BASE", "ENDPOINTS", "GET", "GET_COUNTER", "PACKAGES", "Endpoint", "Package", "by_path", "get", "modules"]
+
+REGISTERED = ("get_counter", "get")  # the endpoint folders, in report order
+
+PACKAGES: tuple[Package, ...] = tuple(importlib.import_module(f".{name}", __name__).PACKAGE for name in REGISTERED)
+ENDPOINTS: dict[str, Endpoint] = {e.name: e for p in PACKAGES for e in p.endpoints}
+GET_COUNTER = ENDPOINTS["get_counter"]  # the endpoint the shared scenarios are written against
+GET = ENDPOINTS["get"]
+
+
+def modules(kind: str) -> list[ModuleType]:
+    """Each registered folder's ``<kind>.py`` (checks, scenarios, faults), imported: importing
+    registers what it defines."""
+    found = []
+    for name in REGISTERED:
+        try:
+            found.append(importlib.import_module(f".{name}.{kind}", __name__))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}.{kind}":
+                raise  # a missing import inside the module is a bug, not an absent module
+    return found
+
+
+def by_path(path: str) -> Endpoint:
+    """The endpoint a request path names (a trailing slash is the same path); get_counter for any
+    other path, since the probes of unknown paths read their answers as get_counter's."""
+    stripped = path.split("?", maxsplit=1)[0].rstrip("/")
+    for e in ENDPOINTS.values():
+        if e.path == stripped:
+            return e
+    return GET_COUNTER
+
+
+def get(name: str) -> Endpoint:
+    if name not in ENDPOINTS:
+        raise KeyError(f"unknown endpoint {name!r}; known: {', '.join(ENDPOINTS)}")
+    return ENDPOINTS[name]
