@@ -56,6 +56,11 @@ def closing_lines(doc: dict[str, Any], summary: list[str], record_to: str | None
     lines = [(safe(line), False) for line in summary]
     if record_to:
         lines.append((safe(f"baseline recorded: {record_to}"), False))
+    writes = doc.get("writes") or {}
+    for plan in writes.get("planned", []):
+        lines += [(safe(line), False) for line in ["plan of writes (dry run, nothing sent):", *plan]]
+    for lost in writes.get("restore_failed", []):
+        lines.append((safe(f"altcraft-contract: {lost['title']}: {lost['message']}", one_line=True), True))
     lines.append((safe(f"reports: {', '.join(doc['written'])}"), False))  # JUnit: pytest's own line above
     if doc.get("unreachable_line"):
         lines.append((safe(doc["unreachable_line"]), True))

@@ -60,6 +60,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--endpoint", action="append", choices=list(endpoints.ENDPOINTS), default=None,
                 help="check only this endpoint (repeatable; default: every endpoint). The consistency "
                      "scenarios (C) need both")
+    g.addoption("--writes", action="store_true", default=False,
+                help="run the write scenarios under the target file's [writes] (restored at the end)")
+    g.addoption("--dry-run", action="store_true", default=False,
+                help="with --writes: print the plan of writes instead of sending them")
     g.addoption("--record-baseline", default=None, metavar="FILE", help="record the fixed probes' behaviour")
     g.addoption("--compare-baseline", default=None, metavar="FILE",
                 help=f"compare the fixed probes with a recorded baseline (exit {BEHAVIOUR_CHANGED} on changes)")

@@ -82,6 +82,7 @@ def build(config: pytest.Config) -> None:
             max_answer_bytes=config.getoption("--max-answer-bytes"), shared_dir=workdir(config),
             concurrency=config.getoption("--concurrency"),
             reference_latency_ms=config.getoption("--reference-latency-ms"),
+            writes=config.getoption("--writes"), dry_run=config.getoption("--dry-run"),
         )
     except SuiteInputError as err:
         stop(config, err)

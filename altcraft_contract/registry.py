@@ -74,9 +74,9 @@ def per_exchange() -> tuple[Check, ...]:
 
 def _belongs(c: Check, endpoint: str) -> bool:
     """A check of one endpoint's clause reads only that endpoint's answers (D1-D7 on get_counter's,
-    G1-G6 on relations/get's); a check of a shared clause reads every answer."""
+    G1-G6 on relations/get's, W1-W2 on the writes'); a check of a shared clause reads every answer."""
     owner = clauses.BY_ID[c.clause].endpoint if c.clause != "*" else None
-    return owner is None or owner == endpoint
+    return owner is None or owner in (endpoint, endpoints.owner_of(endpoint))
 
 
 def run_checks(ex: Exchange, target: Target) -> tuple[list[Failure], list[Check]]:

@@ -65,7 +65,19 @@ def record(run: Run, outcomes: list[Outcome], started: float) -> dict[str, Any]:
         "endpoints": {"selected": list(s.endpoints), "unavailable": dict(s.unavailable)},
         "budget_spent": run.session.client.gate.budget_spent,
         "input_coverage": coverage.table(run.session),
+        "writes": writes_record(run),
     }
+
+
+def writes_record(run: Run) -> dict[str, Any]:
+    """What the write scenarios planned (--dry-run) and any restore that failed (S3), after one
+    last restore of whatever a write scenario left changed (an interrupted run)."""
+    from .endpoints.writes import steps
+
+    lost = steps.restore_all()
+    return {"allowed": run.session.target.allow_writes and run.session.target.writes is not None,
+            "dry_run": run.session.dry_run, "planned": list(run.session.planned),
+            "restore_failed": [failure_dict(f) for f in lost]}
 
 
 def merge(records: list[dict[str, Any]]) -> dict[str, Any]:
@@ -91,6 +103,8 @@ def merge(records: list[dict[str, Any]]) -> dict[str, Any]:
                         "unavailable": {k: v for r in records for k, v in r["endpoints"]["unavailable"].items()}}
     out["budget_spent"] = any(r.get("budget_spent") for r in records)
     out["input_coverage"] = merged_input_coverage(records)
+    out["writes"] = {**records[0]["writes"], "planned": [p for r in records for p in r["writes"]["planned"]],
+                     "restore_failed": [f for r in records for f in r["writes"]["restore_failed"]]}
     out["outcomes"].sort(key=lambda o: o["id"])
     return out
 
@@ -225,6 +239,7 @@ def document(rec: dict[str, Any], baseline: dict[str, Any] | None = None) -> dic
         "behaviour_changes": baseline,
         "stopped": None,  # why the run ended early, when it did (set by the front end)
         "input_coverage": input_coverage_document(rec),
+        "writes": rec["writes"],
     }
 
 

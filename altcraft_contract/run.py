@@ -6,9 +6,10 @@ import os
 import secrets
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from . import endpoints
 from .calls import Call, Expect
 from .client import Client
 from .errors import SuiteInputError, TargetUnreachable
@@ -82,7 +83,7 @@ def build_run(*, target_path: str | None = None, base_url: str | None = None, ap
               hypothesis_profile: str = "default", seed: int = 0, check_reachable: bool = True,
               max_rps: float | None = None, timeout: float | None = None, request_budget: int | None = None,
               max_answer_bytes: int | None = None, shared_dir: str | None = None, concurrency: int = 1,
-              reference_latency_ms: float = 0.0) -> Run:
+              reference_latency_ms: float = 0.0, writes: bool = False, dry_run: bool = False) -> Run:
     """Everything a run needs; a problem with the suite's input raises a one-line SuiteInputError."""
     if target_path is None:
         target, app, client, closers = _embedded(api_version, transport, fault, variant, reference_latency_ms)
@@ -98,6 +99,10 @@ def build_run(*, target_path: str | None = None, base_url: str | None = None, ap
         closers = [client.close]
         run = Run(Session(target, client, hypothesis_profile=hypothesis_profile, seed=seed))
     run._closers.extend(closers)
+    # Writes need both the target's [writes] table and --writes (a dry run plans them, sends none).
+    run.session.target = replace(run.session.target, allow_writes=writes or dry_run)
+    run.session.dry_run = dry_run
+    endpoints.use_paths(dict(run.session.target.paths))
     if shared_dir is None:  # a library caller: a private directory of the run's own, removed at close
         shared_dir = tempfile.mkdtemp(prefix="altcraft-contract-")
         run._closers.insert(0, lambda path=shared_dir: shutil.rmtree(path, ignore_errors=True))

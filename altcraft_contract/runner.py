@@ -30,7 +30,7 @@ class Outcome:
 
 def unavailable(scenario: Scenario, session: Session) -> str | None:
     """Why the scenario's endpoint (every endpoint, for the consistency ones) is missing, if it is."""
-    names = (scenario.endpoint,) if scenario.shared else session.endpoints
+    names = (scenario.endpoint,) if scenario.shared else scenario.uses
     return next((why for name in names if (why := session.availability(name))), None)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis import given, seed
 from hypothesis.strategies import SearchStrategy
 
-from . import endpoints, engine, profiles, schemas
+from . import endpoints, engine, gate, profiles, schemas
 from .calls import Call, Expect
 from .client import Client, Exchange
 from .failures import ContractViolation, Failure, NotRun, TransportProblem
@@ -100,6 +100,8 @@ class Session:
         self._local = threading.local()
         self._pool: ThreadPoolExecutor | None = None  # for expect_all; never used by scenario threads
         self.endpoints: tuple[str, ...] = tuple(endpoints.ENDPOINTS)  # the endpoints the run checks (--endpoint)
+        self.dry_run = False  # --dry-run: the write scenarios plan their writes and send none
+        self.planned: list[list[str]] = []  # their plans, for the end of the run
         self.unavailable: dict[str, str] = {}  # endpoint -> why the deployment does not have it
         self._probed: set[str] = set()
         self._probe_lock = threading.Lock()  # one probe per endpoint; not self._lock, which send() takes
@@ -171,7 +173,7 @@ class Session:
     # -- one exchange --------------------------------------------------------------------
     def send(self, call: Call, expect: Expect) -> Exchange:
         """Send ``call``; a transport problem is raised as such, never checked as a contract failure."""
-        if self.unreachable:
+        if self.unreachable and not gate.RESTORING.get():
             raise NotRun(f"the target is unreachable ({self.unreachable})")
         ex = self.client.send(routed(call), expect)
         problem = transport_problem(ex)
@@ -240,6 +242,11 @@ class Session:
         for _, failures in done:
             self.enforce(failures)
         return [ex for ex, _ in done]
+
+    def held(self, clause: str) -> None:
+        """Count a check of ``clause`` that held (for checks a scenario judges itself)."""
+        with self._lock:
+            self.tally.held[clause] += 1
 
     def compare(self, relation: Callable[[list[Exchange]], Iterable[Failure]], exchanges: list[Exchange]) -> None:
         found = list(relation(exchanges))

@@ -24,7 +24,19 @@ _PROFILE_KEYS = {
     "profile_id": str, "email": str, "phone": str, "resource_id": int,
     "field_name": str, "field_value": (int, str), "subscription_email": str, "resource_identifiers": list,
 }
+_WRITES_KEYS = {"rel_id": int, "profile_a": str, "profiles_b": list, "properties": list}
+_TABLES = ("target", "data", "waivers", "writes", "endpoints")
 RESOURCE_IDENTIFIERS = ("email", "phone")
+
+
+@dataclass(frozen=True)
+class WriteScope:
+    """The ``[writes]`` table: the only relation, profiles and properties the suite may write (S3)."""
+
+    rel_id: int
+    profile_a: str
+    profiles_b: tuple[str, ...]
+    properties: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -74,6 +86,9 @@ class Target:
     max_answer_bytes: int | None = None  # the longest answer the suite reads (default: gate's)
     source: str = "embedded"
     ignored_keys: tuple[str, ...] = ()  # keys the suite does not know and that are no typo of its own
+    writes: WriteScope | None = None  # [writes]: what the suite may write, with --writes
+    paths: Mapping[str, str] = field(default_factory=dict)  # [endpoints]: paths the docs do not give
+    allow_writes: bool = False  # --writes on the command line (both it and [writes] are needed)
 
     def with_overrides(self, base_url: str | None, api_version: str | None) -> Target:
         out = self
@@ -120,9 +135,10 @@ def parse_target(doc: Mapping[str, Any], where: str) -> Target:
     """Build a Target from a parsed TOML document; every problem is a one-line TargetFileInvalid."""
     ignored: list[str] = []
     for section in doc:
-        if section not in ("target", "data", "waivers"):
-            if difflib.get_close_matches(section, ["target", "data", "waivers"], n=1):
-                raise TargetFileInvalid(f"{where}: unknown table [{section}]", "use [target], [data] and [waivers]")
+        if section not in _TABLES:
+            if difflib.get_close_matches(section, list(_TABLES), n=1):
+                raise TargetFileInvalid(f"{where}: unknown table [{section}]",
+                                        "use [target], [data], [waivers], [writes] and [endpoints]")
             ignored.append(f"[{section}]")
     tgt = doc.get("target", {})
     data = doc.get("data", {})
@@ -186,7 +202,45 @@ def parse_target(doc: Mapping[str, Any], where: str) -> Target:
         max_answer_bytes=tgt.get("max_answer_bytes"),
         source=where,
         ignored_keys=tuple(ignored),
+        writes=_writes(doc, where, {p.profile_id for p in profiles}),
+        paths=_paths(doc, where),
     )
+
+
+def _writes(doc: Mapping[str, Any], where: str, data_profiles: set[str]) -> WriteScope | None:
+    table = doc.get("writes")
+    if table is None:
+        return None
+    _check_table(table, _WRITES_KEYS, "writes", where)
+    for key in _WRITES_KEYS:
+        _require(table, key, "writes", where)
+    ids = [table["profile_a"], *table["profiles_b"]]
+    bad = [i for i in ids if not isinstance(i, str) or not schemas.profile_id_pattern().fullmatch(i)]
+    if bad:
+        raise TargetFileInvalid(f"{where}: [writes] names {bad[0]!r}, which is not 24 lowercase hex digits",
+                                "copy the profile ids exactly as the platform shows them")
+    props = table["properties"]
+    if not table["profiles_b"] or not props or not all(isinstance(n, str) and n for n in props):
+        raise TargetFileInvalid(f"{where}: [writes] needs at least one of profiles_b and one property name",
+                                'e.g. profiles_b = ["..."] and properties = ["Donate"]')
+    if table["profile_a"] in data_profiles:
+        # The read scenarios run beside the writes: they would see them and fail a correct server.
+        raise TargetFileInvalid(f"{where}: [writes] profile_a {table['profile_a']} is also a [[data.profiles]] profile",
+                                "name an A profile kept for writing, one the read scenarios do not read")
+    return WriteScope(table["rel_id"], table["profile_a"], tuple(dict.fromkeys(table["profiles_b"])),
+                      tuple(dict.fromkeys(props)))
+
+
+def _paths(doc: Mapping[str, Any], where: str) -> dict[str, str]:
+    table = doc.get("endpoints", {})
+    known = ("attach",)  # the only write path the vendor's pages leave out
+    for name, path in table.items():
+        if name not in known:
+            raise TargetFileInvalid(f"{where}: [endpoints] names {name!r}", f"only {', '.join(known)} may be named")
+        if not isinstance(path, str) or not path.startswith("/") or any(c.isspace() for c in path):
+            raise TargetFileInvalid(f"{where}: [endpoints] {name} = {path!r} is not a path",
+                                    'write it as "/api/v1.1/relations/<method>"')
+    return dict(table)
 
 
 def load_target(path: str | Path) -> Target:

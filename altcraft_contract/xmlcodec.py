@@ -29,13 +29,22 @@ def _leaf(value: Any) -> str:
     return str(value)
 
 
+def _append(parent: Element, name: str, value: Any) -> None:
+    child = Element(name)
+    if isinstance(value, dict):  # an object (the writes' profile_a, profile_b, weights): child elements
+        for key, inner in value.items():
+            _append(child, str(key), inner)
+    else:
+        child.text = _leaf(value) or None
+    parent.append(child)
+
+
 def encode_request(fields: Iterable[tuple[str, Any]], declaration: bool = False) -> bytes:
-    """``<xml>`` with one child per field (X1); a null becomes an empty element (X3)."""
+    """``<xml>`` with one child per field (X1); a null becomes an empty element (X3), an object
+    nested elements."""
     root = Element("xml")
     for name, value in fields:
-        child = Element(name)
-        child.text = _leaf(value) or None
-        root.append(child)
+        _append(root, name, value)
     body = tostring(root, encoding="unicode", short_empty_elements=True).encode()
     return (b'<?xml version="1.0" encoding="UTF-8"?>\n' + body) if declaration else body
 

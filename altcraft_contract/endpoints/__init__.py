@@ -13,16 +13,19 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from .base import BASE, Endpoint, Package
+from .base import BASE, Endpoint, Package, use_paths
 
-__all__ = ["BASE", "ENDPOINTS", "GET", "GET_COUNTER", "PACKAGES", "Endpoint", "Package", "by_path", "get", "modules"]
+__all__ = ["BASE", "ENDPOINTS", "GET", "GET_COUNTER", "PACKAGES", "READS", "WRITES", "Endpoint", "Package", "by_path", "get",
+           "modules", "owner_of", "use_paths"]
 
-REGISTERED = ("get_counter", "get")  # the endpoint folders, in report order
+REGISTERED = ("get_counter", "get", "writes")  # the endpoint folders, in report order
 
 PACKAGES: tuple[Package, ...] = tuple(importlib.import_module(f".{name}", __name__).PACKAGE for name in REGISTERED)
 ENDPOINTS: dict[str, Endpoint] = {e.name: e for p in PACKAGES for e in p.endpoints}
 GET_COUNTER = ENDPOINTS["get_counter"]  # the endpoint the shared scenarios are written against
 GET = ENDPOINTS["get"]
+READS = tuple(name for name, e in ENDPOINTS.items() if e.kind == "read")
+WRITES = tuple(name for name, e in ENDPOINTS.items() if e.kind == "write")
 
 
 def modules(kind: str) -> list[ModuleType]:
@@ -36,6 +39,11 @@ def modules(kind: str) -> list[ModuleType]:
             if exc.name != f"{__name__}.{name}.{kind}":
                 raise  # a missing import inside the module is a bug, not an absent module
     return found
+
+
+def owner_of(name: str) -> str | None:
+    """The owner its folder gives an endpoint's clauses (the writes share theirs: "writes")."""
+    return next((p.owner for p in PACKAGES if any(e.name == name for e in p.endpoints)), None)
 
 
 def by_path(path: str) -> Endpoint:

@@ -7,8 +7,17 @@ read the registry without an import cycle.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 BASE = "/api/v1.1/relations/"
+# Paths a target file gives for endpoints the vendor does not publish ([endpoints] attach = ...);
+# set by each run (run.build_run), read by ``Endpoint.path``.
+OVERRIDES: dict[str, str] = {}
+
+
+def use_paths(paths: dict[str, str]) -> None:
+    OVERRIDES.clear()
+    OVERRIDES.update(paths)
 
 
 @dataclass(frozen=True)
@@ -19,11 +28,12 @@ class Endpoint:
     success_schema: str  # schemas/<name>.schema.json for a success; "{version}" is the API version
     response_xsd: str  # schemas/<name>.xsd that types the XML answer for the decoder
     validation_xsd: str  # schemas/<name>.xsd an XML answer is validated against; "{version}" as above
-    property_element: str  # the XSD's global element that each element under <props> is checked as
+    property_element: str  # the XSD's global element that each element under <props> is checked as ("": none)
+    kind: Literal["read", "write"] = "read"  # the shared read scenarios run against every read endpoint
 
     @property
     def path(self) -> str:
-        return BASE + self.name
+        return OVERRIDES.get(self.name, BASE + self.name)
 
     def success(self, api_version: str) -> str:
         return self.success_schema.format(version=api_version)

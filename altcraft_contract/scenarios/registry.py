@@ -19,7 +19,9 @@ class Scenario:
     run: Callable[[Session], None]
     needs: Needs | None = None
     endpoint: str = endpoints.GET_COUNTER.name  # the endpoint its calls go to (Session.send routes them)
-    shared: bool = True  # reused for every endpoint (False: its calls name their endpoints themselves)
+    shared: bool = True  # reused for every read endpoint (False: its calls name their endpoints themselves)
+    uses: tuple[str, ...] = ()  # not shared: the endpoints its calls name (it runs when all are selected)
+    exclusive: bool = False  # runs after the others and alone (the writes share one [writes] scope)
 
     @property
     def id(self) -> str:
@@ -35,10 +37,10 @@ class Scenario:
 SCENARIOS: dict[str, Scenario] = {}
 
 
-def scenario(clause: str, title: str, needs: Needs | None = None, *,
-             shared: bool = True) -> Callable[[Callable[[Session], None]], Callable[[Session], None]]:
+def scenario(clause: str, title: str, needs: Needs | None = None, *, shared: bool = True,
+             uses: tuple[str, ...] = ()) -> Callable[[Callable[[Session], None]], Callable[[Session], None]]:
     def deco(fn: Callable[[Session], None]) -> Callable[[Session], None]:
-        add(Scenario(clause, title, fn, needs, shared=shared))
+        add(Scenario(clause, title, fn, needs, shared=shared, uses=uses))
         return fn
     return deco
 
@@ -73,11 +75,12 @@ def all_scenarios() -> list[Scenario]:
     endpoints.modules("scenarios")  # each endpoint folder's own scenarios (not shared)
 
     own = list(SCENARIOS.values())
-    reused = [replace(s, endpoint=e) for e in endpoints.ENDPOINTS if e != endpoints.GET_COUNTER.name
+    reused = [replace(s, endpoint=e) for e in endpoints.READS if e != endpoints.GET_COUNTER.name
               for s in own if s.shared]
     return [s for s in own if s.shared] + reused + [s for s in own if not s.shared]
 
 
 def for_endpoints(scenarios: list[Scenario], names: set[str]) -> list[Scenario]:
-    """The scenarios of the endpoints named (``--endpoint``); the consistency ones need both reads."""
-    return [s for s in scenarios if (s.endpoint in names if s.shared else names >= set(endpoints.ENDPOINTS))]
+    """The scenarios of the endpoints named (``--endpoint``); one that is not shared needs every
+    endpoint it uses (the consistency ones both reads, the writes both reads and their writes)."""
+    return [s for s in scenarios if (s.endpoint in names if s.shared else names >= set(s.uses or endpoints.READS))]

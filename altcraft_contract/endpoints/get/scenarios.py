@@ -31,12 +31,12 @@ def both_reads(s: Session, answer: Format) -> None:
 
 
 @scenario("C1", "get_counter agrees with relations/get (C1-C4) on each profile by each mode, JSON answers",
-          shared=False)
+          shared=False, uses=("get_counter", "get"))
 def consistent_json(s: Session) -> None:
     both_reads(s, "json")
 
 
 @scenario("C1", "get_counter agrees with relations/get (C1-C4) on each profile by each mode, XML answers",
-          shared=False)
+          shared=False, uses=("get_counter", "get"))
 def consistent_xml(s: Session) -> None:
     both_reads(s, "xml")

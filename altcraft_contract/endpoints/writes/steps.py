@@ -1,0 +1,274 @@
+"""One write at a time, judged by what both reads show afterwards, and the restore (S3).
+
+``Writer`` reads the links of ``[writes].profile_a`` before its first write, keeps the model's
+prediction (model.py) up to date with every write the target accepted, and after each write reads
+relations/get and get_counter: a link that differs from the prediction is the write's clause (W3
+edit, W4 strengthen, W5 detach, W6 attach, W8 a repeat), a change after a refused write is W7 (S2
+for a deliberately invalid one), any other link that changed and a C1-C4 disagreement between the
+reads is S1 (W5 after a detach). Every failure carries the numbered steps so far, with each
+request, answer and curl line, so the sequence can be replayed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ... import gate
+from ...calls import Call, Expect, Format
+from ...client import Exchange
+from ...failures import ContractViolation, ExchangeRecord, Failure, NotRun, TransportProblem
+from ...registry import REGISTRY
+from ...session import Session
+from ...target import WriteScope
+from .. import GET, GET_COUNTER, get
+from . import checks, model
+from .model import State
+
+# Ids no deployment plausibly uses: S2's invalid writes name these, never a real profile or relation.
+UNKNOWN_PROFILE_B = "ffffffffffffffffffff0000"
+UNKNOWN_REL_ID = 2000000003
+MAX_STEPS_SHOWN = 30
+
+
+@dataclass
+class Step:
+    n: int
+    what: str
+    answer: str
+    record: ExchangeRecord | None = None
+
+
+@dataclass(eq=False)  # one writer is one set of writes: identity, so it can sit in _DIRTY
+class Writer:
+    s: Session
+    scope: WriteScope
+    initial: State | None = None
+    model: State = field(default_factory=dict)
+    steps: list[Step] = field(default_factory=list)
+    written: bool = False  # a write was sent since the last restore
+    plan: list[str] | None = None  # --dry-run: the writes it would send, instead of sending them
+
+    # -- requests ------------------------------------------------------------------------------
+    def path(self, op: str) -> str | None:
+        """The path of write ``op``; attach's only when the target file names it."""
+        if op == "attach":
+            return self.s.target.paths.get("attach")
+        return get(op).path
+
+    def call(self, op: str, b: str | None, weights: Mapping[str, Any] | None = None, *, rel_id: int | None = None,
+             fmt: Format = "json") -> Call:
+        fields: dict[str, Any] = {"rel_id": self.scope.rel_id if rel_id is None else rel_id,
+                                  "profile_a": {"profile_id": self.scope.profile_a}}
+        if b is not None:
+            fields["profile_b"] = {"profile_id": b}
+        if weights is not None:
+            fields["weights"] = dict(weights)
+        path = self.path(op)
+        if path is None:
+            raise NotRun(f"relations/{op} has no published path: name it in the target file ([endpoints] {op} = \"...\")")
+        return Call.of(fields, path=path, body_format=fmt, answer_format=fmt if fmt == "xml" else None)
+
+    def _reads(self) -> tuple[Call, Call]:
+        fields = {"rel_id": self.scope.rel_id, "matching": "profile_id", "profile_id": self.scope.profile_a}
+        return Call.of(fields, path=GET_COUNTER.path), Call.of(fields, path=GET.path)
+
+    def read(self) -> tuple[State, Exchange, Exchange, list[Failure]]:
+        """Both reads of profile_a, at once; the state relations/get shows, and what its checks found."""
+        counter_call, list_call = self._reads()
+        done = self.s.checked_all([(counter_call, Expect.success("S1", self.scope.profile_a)),
+                                   (list_call, Expect.success("S1", self.scope.profile_a))])
+        (counter, f1), (listing, f2) = done
+        links = listing.data if isinstance(listing.data, list) else []
+        state, problems = model.state_from_links(links, self.scope.profile_a)
+        failures = f1 + f2
+        if listing.error_code == 0 and not isinstance(listing.data, list):
+            problems.append("relations/get's data is not a list of links")
+        failures += [Failure("S1", "reads_show_the_writes", "relations/get cannot be read as links", p,
+                             exchanges=(ExchangeRecord.of(listing),)) for p in problems]
+        return state, counter, listing, failures
+
+    # -- the run's state -----------------------------------------------------------------------
+    def start(self) -> None:
+        """Read the state every later write is predicted from, and restored to."""
+        state, _, _, failures = self.read()
+        if failures:
+            raise NotRun("the writes cannot start: the state before them cannot be read (" +
+                         "; ".join(f"[{f.clause}] {f.title}: {f.message}" for f in failures[:3]) + ")")
+        self.initial = state
+        self.model = {k: dict(v) for k, v in state.items()}
+        self.steps = []
+        if self.plan is None:
+            _DIRTY.add(self)
+
+    def note(self, what: str, ex: Exchange | None) -> Step:
+        answer = "no answer" if ex is None else (
+            f"HTTP {ex.status}, error {ex.error_code}" + (f" ({str(ex.envelope.get('error_text'))[:80]!r})"
+                                                          if isinstance(ex.envelope, dict) and ex.error_code else ""))
+        step = Step(len(self.steps) + 1, what, answer, ExchangeRecord.of(ex) if ex is not None else None)
+        self.steps.append(step)
+        return step
+
+    def story(self) -> str:
+        """The steps so far, numbered: what a failure shows, so the sequence can be replayed."""
+        shown = self.steps[-MAX_STEPS_SHOWN:]
+        lines = [f"{st.n}. {st.what} -> {st.answer}" for st in shown]
+        if len(self.steps) > len(shown):
+            lines.insert(0, f"(the first {len(self.steps) - len(shown)} steps are left out)")
+        return "steps since the state was read: " + " | ".join(lines)
+
+    def _records(self, *extra: Exchange) -> tuple[ExchangeRecord, ...]:
+        recs = [st.record for st in self.steps[-MAX_STEPS_SHOWN:] if st.record is not None]
+        return (*recs, *(ExchangeRecord.of(e) for e in extra))
+
+    # -- one write -----------------------------------------------------------------------------
+    def write(self, op: str, b: str | None, weights: Mapping[str, Any] | None, clause: str, *,
+              expect: Expect | None = None, fmt: Format = "json", rel_id: int | None = None,
+              predict: bool = True) -> Exchange | None:
+        """Send one write, then judge both reads. ``clause`` owns a wrong state of link ``b``;
+        ``expect`` (default: success under ``clause``) what the answer must be; ``predict`` False
+        for a write whose success would not change what the model predicts (S2's invalid ones)."""
+        call = self.call(op, b, weights, rel_id=rel_id, fmt=fmt)
+        if self.plan is not None:
+            self.plan.append(f"  {len(self.plan)}. {op} {call.path} {fmt.upper()} {call.body_fields()}")
+            if predict and b is not None and (expect is None or expect.outcome == "success"):
+                self.model = model.apply(self.model, op, b, weights or {})
+            return None
+        self.written = True
+        ex, failures = self.s.checked(call, expect or Expect.success(clause, None))
+        shown = {k: v for k, v in call.body_fields().items() if k != "profile_a"}
+        self.note(f"{op} {fmt.upper()} {shown}", ex)
+        if failures:
+            self.s.enforce([self._told(f) for f in failures])
+        accepted = ex.error_code == 0
+        if accepted and predict and b is not None and op != "detach-missing":
+            self.model = model.apply(self.model, op, b, weights or {})
+        self.verify(op, b, clause if accepted else ("S2" if expect and expect.clause == "S2" else "W7"))
+        return ex
+
+    def verify(self, op: str, b: str | None, clause: str) -> None:
+        """Both reads against the prediction: the written link judged under ``clause`` (every link,
+        for a refused write), the others and C1-C4 under S1."""
+        state, counter, listing, failures = self.read()
+        after = checks.After(op, b, len(self.steps), self.story(), self.model, state, counter, listing,
+                             self._records(listing), self.s.target.api_version)
+        judges = [checks.JUDGES[clause]] + ([] if clause in ("W7", "S2") else [checks.reads_show_the_writes])
+        for judge in judges:
+            found = list(judge(after))
+            failures += found
+            if not found:
+                self.s.held(REGISTRY[judge.__name__].clause)
+        if failures:
+            self.s.enforce(failures)
+
+    def _told(self, f: Failure) -> Failure:
+        return replace(f, message=f"{f.message}. {self.story()}")
+
+    # -- restore (S3) --------------------------------------------------------------------------
+    def restore(self) -> None:
+        """Bring every link back to the state read at the start; raise an S3 failure, with the exact
+        state to restore by hand, when that does not work. Sent also after Ctrl-C or a spent budget."""
+        if self.plan is not None and self.initial is not None:
+            for op, b, values in model.restore_plan(self.initial, self.model):
+                self.plan.append(f"  restore: {op} {b} {values or ''}".rstrip())
+            return
+        if self.initial is None or not self.written:
+            _DIRTY.discard(self)
+            return
+        token = gate.RESTORING.set(True)
+        try:
+            last: State | None = None
+            for _ in range(2):  # a second round for what the first did not fix
+                current, _, _, _ = self.read()
+                plan = model.restore_plan(self.initial, current)
+                last = current
+                if not plan:
+                    break
+                for op, b, values in plan:
+                    self.s.send(self.call(op, b, values if op != "detach" else None), Expect.anything("S3"))
+            else:
+                last, _, _, _ = self.read()
+            if last is not None and model.restore_plan(self.initial, last):
+                raise ContractViolation([self.lost(last)])
+            self.written = False
+            _DIRTY.discard(self)
+            self.s.held("S3")
+        except (TransportProblem, NotRun) as exc:
+            raise ContractViolation([self.lost(None, str(exc))]) from None
+        finally:
+            gate.RESTORING.reset(token)
+
+    def lost(self, current: State | None, why: str = "") -> Failure:
+        assert self.initial is not None
+        failure = Failure(
+            "S3", "restored_as_before", "RESTORE FAILED: the links under [writes] are not as they were",
+            f"{why + '. ' if why else ''}Restore by hand, under rel_id {self.scope.rel_id} for profile_a "
+            f"{self.scope.profile_a}: {model.describe(self.initial)}. Now: "
+            f"{model.describe(current) if current is not None else 'unknown'}. {self.story()}",
+            received=current, expected=self.initial, exchanges=self._records())
+        with _LOCK:
+            LOST.append(failure)
+        return failure
+
+
+_LOCK = threading.Lock()
+_DIRTY: set[Writer] = set()
+LOST: list[Failure] = []  # restores that failed, for the loud lines at the end of the run
+
+
+def restore_all() -> list[Failure]:
+    """Restore what any writer left changed (the run ends: interrupted, or a scenario thread gave
+    up); the failures of those that could not be restored."""
+    for w in list(_DIRTY):
+        with suppress(ContractViolation):  # LOST keeps what failed
+            w.restore()
+    return list(LOST)
+
+
+_ONE_AT_A_TIME = threading.Lock()
+
+
+@contextmanager
+def one_at_a_time(s: Session) -> Iterator[None]:
+    """The write scenarios share one scope: one of them at a time, in this process (scenarios run
+    side by side) and across xdist workers (a lock file in the run's private directory)."""
+    with _ONE_AT_A_TIME:
+        if not s.workdir:
+            yield
+            return
+        with open(os.path.join(s.workdir, "writes.lock"), "a+", encoding="utf-8") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+@contextmanager
+def writing(s: Session) -> Iterator[Writer]:
+    """A writer for the run's ``[writes]`` scope that restores at the end, whatever happens."""
+    scope = s.target.writes
+    assert scope is not None
+    w = Writer(s, scope, plan=[] if s.dry_run else None)
+    with one_at_a_time(s):
+        yield from _restoring(w)
+
+
+def _restoring(w: Writer) -> Iterator[Writer]:
+    w.start()
+    try:
+        yield w
+    except BaseException as exc:
+        try:
+            w.restore()
+        except ContractViolation as lost:
+            # Both are news: what failed, and (louder) that the staging is left changed.
+            found = exc.failures if isinstance(exc, ContractViolation) else []
+            raise ContractViolation([*found, *lost.failures]) from None
+        raise
+    w.restore()
