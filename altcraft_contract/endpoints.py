@@ -43,18 +43,29 @@ GET = Endpoint("get", "relations/get: the list of links", "request", "get-succes
 
 ENDPOINTS: dict[str, Endpoint] = {e.name: e for e in (GET_COUNTER, GET)}
 
+# The write endpoints (W): known to by_path() and get(), but kept out of ENDPOINTS, which the read
+# scenarios, --endpoint and the reports iterate: a run writes only when it is asked to (S3).
+# attach's path is not published (W6): a target file names its own.
+WRITES: dict[str, Endpoint] = {
+    name: Endpoint(name, f"relations/{name}: {title}", "write-request", "write-success", "write-response",
+                   "write-response", "")
+    for name, title in (("strengthen", "add to a link's properties"), ("edit", "replace a link's properties"),
+                        ("detach", "remove a link"), ("attach", "create a link (path not published)"))}
+
 
 def by_path(path: str) -> Endpoint:
     """The endpoint a request path names (a trailing slash is the same path); get_counter for any
     other path, since the probes of unknown paths read their answers as get_counter's."""
     stripped = path.split("?", maxsplit=1)[0].rstrip("/")
-    for e in ENDPOINTS.values():
+    for e in (*ENDPOINTS.values(), *WRITES.values()):
         if e.path == stripped:
             return e
     return GET_COUNTER
 
 
 def get(name: str) -> Endpoint:
+    if name in WRITES:
+        return WRITES[name]
     if name not in ENDPOINTS:
-        raise KeyError(f"unknown endpoint {name!r}; known: {', '.join(ENDPOINTS)}")
+        raise KeyError(f"unknown endpoint {name!r}; known: {', '.join([*ENDPOINTS, *WRITES])}")
     return ENDPOINTS[name]
