@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from collections.abc import Sequence
+from typing import Any
 
 from .data import PROFILES, RELATIONS, TOP_SIZE, WRITE_PROFILES, DemoProfile, Link, Relation, links_of, xxh
 
