@@ -229,6 +229,9 @@ REFUSED = [
     ("edit", {**GOOD, "weights": [1]}, 400),
     ("strengthen", {**GOOD, "weights": {"Like": 1, "Subscriber": True}}, 400),
     ("strengthen", {**GOOD, "weights": {"Like": 1, "Donate": 1e300}}, 400),
+    ("edit", {**GOOD, "weights": {"Like": 1, "two words": 2}}, 400),  # not an XML element name (free)
+    ("attach", {**GOOD, "weights": {"x:y": 1}}, 400),
+    ("edit", {**GOOD, "weights": {'!DOCTYPE a [<!ENTITY e "x">]><a': 1}}, 400),
     ("edit", {**GOOD, "matching": "phone"}, 400),
     ("edit", {**GOOD, "matching": "nope"}, 400),
     ("edit", {**GOOD, "rel_id": 999999}, 404),

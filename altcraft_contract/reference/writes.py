@@ -119,8 +119,18 @@ def find_b(obj: Mapping[str, Any], matching: str | None, known: frozenset[str]) 
     raise lookup.NotFound("Profile B not found")
 
 
+def _element_name(name: str) -> bool:
+    """Whether ``name`` can be an XML element name (X5: properties are element names under <props>)."""
+    try:  # parsed defensively: a name could smuggle in a DTD ("!DOCTYPE ...><a")
+        return xmlcodec.parse(f"<{name}/>".encode()).tag == name
+    except xmlcodec.XMLDecodeError:
+        return False
+
+
 def _weights_ok(w: Write, style: Style) -> None:
     for name, value in w.weights.items():
+        if not _element_name(name):  # refusing it is free; accepting it would break every XML read
+            raise Reject(400, f"Incorrect request: weight name {name[:40]!r} is not an XML element name")
         if w.kind == "strengthen" and isinstance(value, bool):
             raise Reject(400, f"Incorrect request: strengthen adds numbers; weight {name!r} is a boolean")
         if not isinstance(value, bool) and not (math.isfinite(value) and abs(value) <= LIMIT):
