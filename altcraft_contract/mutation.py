@@ -38,7 +38,7 @@ class FaultResult:
 
 def _outcomes(fault: str, variant: str, api_version: str, profile: str, stop_on: str | None) -> tuple[list[Outcome], int, float]:
     run = build_run(transport="inprocess", fault=fault, variant=variant, api_version=api_version,
-                    hypothesis_profile=profile, seed=0, check_reachable=False)
+                    hypothesis_profile=profile, seed=0, check_reachable=False, writes=True)
     started = time.perf_counter()
     outs: list[Outcome] = []
     try:

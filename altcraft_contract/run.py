@@ -28,6 +28,7 @@ class Run:
     fault: str = "none"
     variant: str = "strict"
     app: Any = None  # the reference WSGI app when it runs in-process (tools call it directly)
+    reference: Any = None  # the embedded reference app, however it is served (tests read its store)
     # Items that drive their own tool: what stopped them (("transport" | "not run", text)), by node id.
     external_problems: dict[str, tuple[str, str]] = field(default_factory=dict)
     _closers: list[Any] = field(default_factory=list)
@@ -88,7 +89,7 @@ def build_run(*, target_path: str | None = None, base_url: str | None = None, ap
     if target_path is None:
         target, app, client, closers = _embedded(api_version, transport, fault, variant, reference_latency_ms)
         run = Run(Session(target, client, hypothesis_profile=hypothesis_profile, seed=seed), transport, fault, variant,
-                  app if transport == "inprocess" else None)
+                  app if transport == "inprocess" else None, app)
     else:
         if fault != "none":
             raise SuiteInputError("--fault only applies to the embedded reference endpoint",

@@ -143,8 +143,8 @@ class Session:
     def availability(self, name: str) -> str | None:
         """Why the deployment does not have endpoint ``name`` (None when it has it): probed once per
         run, so a missing endpoint is one "not available" verdict, not a failure per scenario."""
-        if name == endpoints.GET_COUNTER.name:
-            return None
+        if name == endpoints.GET_COUNTER.name or (self.dry_run and name in endpoints.WRITES):
+            return None  # a dry run sends nothing to a write path, not even this probe
         with self._probe_lock:
             if name not in self._probed:
                 self._probed.add(name)

@@ -14,14 +14,15 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from .. import endpoints, schemas, xmlcodec
-from . import lookup, render
+from .. import schemas, xmlcodec
+from . import lookup, render, writes
 from .data import VALID_TOKENS
 from .faults import NO_FAULT, Crash, Fault, Reject
+from .store import Store
 
 GET_COUNTER = "/api/v1.1/relations/get_counter"
 LIST = "/api/v1.1/relations/get"
-PATHS = (GET_COUNTER, LIST)
+PATHS = (GET_COUNTER, LIST, *writes.PATHS)
 MAX_BODY = 1 << 20
 
 
@@ -93,6 +94,8 @@ class ReferenceApp:
         self.fault = fault
         self.tokens = frozenset(tokens)
         self.last_key = b""  # for the fault that depends on repeats
+        self.store = Store()  # this instance's links: the writes change them, the reads show them
+        self.fault_state: dict[str, Any] = {}  # what a fault remembers between requests (a cache, ...)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         req = Request(environ)
@@ -114,7 +117,7 @@ class ReferenceApp:
         inc.answer_format = "xml" if inc.query_format == "xml" else "json"
         inc.authorization = req.headers.get("Authorization", "")
         # A fault breaks the endpoint it was written for; the other endpoints answer correctly.
-        fault = self.fault if endpoints.by_path(inc.path).name in self.fault.endpoints else NO_FAULT
+        fault = self.fault if writes.endpoint_name(inc.path) in self.fault.endpoints else NO_FAULT
         try:
             envelope = self.process(inc, fault)
         except Reject as rej:
@@ -151,7 +154,7 @@ class ReferenceApp:
             inc.fields = _json_fields(inc.raw)
         elif media in ("application/xml", "text/xml"):
             inc.body_format = "xml"
-            inc.fields = _xml_fields(inc.raw)
+            inc.fields = writes.xml_fields(inc.raw) if writes.is_write(inc.path) else _xml_fields(inc.raw)
         else:
             raise Reject(400, "Incorrect request: Content-Type must be application/json or application/xml")
         fmt = inc.fields.pop("format", None)
@@ -160,14 +163,18 @@ class ReferenceApp:
         fault.on_parsed(self, inc)
         self.authorise(inc, fault)
         fault.on_fields(self, inc)
+        if writes.is_write(inc.path):
+            return writes.process(self, inc, fault)
         for v in schemas.violations("request", inc.fields, "R4"):
             raise Reject(400, f"Incorrect request: {v.path} {v.message}"[:300])
         relation = lookup.find_relation(inc.fields["rel_id"])
         profile = lookup.find_profile(inc.fields)
         if inc.path.rstrip("/") == LIST:
-            links = lookup.list_links(relation, profile, self.style.zeros_in_list)
+            links = lookup.list_links(relation, profile, self.style.zeros_in_list,
+                                      self.store.links_of(relation.rel_id, profile.profile_id))
             return {"data": links, "error": 0, "error_text": "Successful operation", "total_count": len(links)}
-        data = lookup.build_data(relation, profile, self.api_version, self.style.zeros_in_counter)
+        data = lookup.build_data(relation, profile, self.api_version, self.style.zeros_in_counter,
+                                 self.store.links_of(relation.rel_id, profile.profile_id))
         return {"data": data, "error": 0, "error_text": "Successful operation"}
 
     def authorise(self, inc: Incoming, fault: Fault) -> None:

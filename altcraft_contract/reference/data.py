@@ -70,6 +70,10 @@ PROFILES: tuple[DemoProfile, ...] = (
     DemoProfile(A3, "oleg@example.com", None, {"CRM_ID": "crm-3"}),
     DemoProfile(A4, None, "+79000000004", {"CRM_ID": 555}, (Subscription(26, phone="+79000000004"),)),
 )
+# Found like any profile, but kept out of PROFILES and target_profiles(): the read scenarios must
+# not see what writes do to it.
+A5 = "5c910f6bc484d023b1309bf0"
+WRITE_PROFILES: tuple[DemoProfile, ...] = (DemoProfile(A5),)
 
 RELATIONS: tuple[Relation, ...] = (
     Relation(3, {"Donate": "top", "Like": "sum", "Subscriber": "none", "Оценка": "sum", "Idle": "sum"}),
@@ -85,11 +89,17 @@ LINKS: tuple[Link, ...] = (
     Link(3, A3, _b(0xc01), {"Donate": 50, "Like": 3, "Idle": 0}),
     # Pairs of equal values: the order of ties in top is left free by the contract.
     *(Link(3, A4, _b(0xd00 + i), {"Donate": 100 - (i // 2) * 3, "Like": 2}) for i in range(12)),
+    # A5 is written to (writes_table): its links change under writes, no read scenario names it.
+    Link(3, A5, _b(0xe01), {"Donate": 5, "Like": 2}),
+    Link(3, A5, _b(0xe02), {"Donate": 12.5, "Subscriber": True}),
 )
+
+# Every B profile that exists: those with a link, and two without one (a write may link them).
+B_PROFILES: frozenset[str] = frozenset({link.b_profile_id for link in LINKS} | {_b(0xe03), _b(0xe04)})
 
 
 def links_of(rel_id: int, a_profile_id: str) -> tuple[Link, ...]:
-    """The links of one A profile under one relation, in store order."""
+    """The seed links of one A profile under one relation, in store order (an app's ``Store`` may differ)."""
     return tuple(link for link in LINKS if link.rel_id == rel_id and link.a_profile_id == a_profile_id)
 
 
@@ -124,3 +134,9 @@ def target_profiles() -> list[dict[str, object]]:
             row["subscription_email"] = subs_only[0]
         out.append(row)
     return out
+
+
+def writes_table() -> dict[str, object]:
+    """The [writes] table a target file for this data names: where the suite may write (S3)."""
+    return {"rel_id": 3, "profile_a": A5, "profiles_b": [_b(0xe01), _b(0xe02), _b(0xe03)],
+            "properties": ["Donate", "Like"]}

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .app import Incoming, ReferenceApp, Reply
+    from .writes import Write
 
 
 class Reject(Exception):
@@ -45,6 +46,9 @@ class Fault:
     fields: Hook | None = None
     envelope: Hook | None = None
     wire: Hook | None = None
+    # The writes (writes.py): write(app, inc, write, stage), stage "resolve" before the lookups and
+    # "apply" before the change; it may change the Write or the store.
+    write: Hook | None = None
 
     def on_request(self, app: ReferenceApp, inc: Incoming) -> None:
         if self.request:
@@ -67,6 +71,10 @@ class Fault:
 
     def on_wire(self, app: ReferenceApp, inc: Incoming, reply: Reply) -> Reply:
         return self.wire(app, inc, reply) if self.wire else reply
+
+    def on_write(self, app: ReferenceApp, inc: Incoming, write: Write, stage: str) -> None:
+        if self.write:
+            self.write(app, inc, write, stage)
 
 
 # Faults of the shared clauses; each endpoint folder's faults.py adds its own clauses' faults.

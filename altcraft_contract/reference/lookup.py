@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from .data import PROFILES, RELATIONS, TOP_SIZE, DemoProfile, Link, Relation, links_of, xxh
+from .data import PROFILES, RELATIONS, TOP_SIZE, WRITE_PROFILES, DemoProfile, Link, Relation, links_of, xxh
 
 
 class NotFound(Exception):
@@ -52,7 +53,7 @@ def effective_mode(req: dict[str, Any]) -> str:
 
 def find_profile(req: dict[str, Any]) -> DemoProfile:
     mode = effective_mode(req)
-    for p in PROFILES:
+    for p in PROFILES + WRITE_PROFILES:
         if _matches(p, mode, req):
             return p
     raise NotFound("Profile not found")
@@ -69,11 +70,23 @@ def _zero(value: float | int | bool) -> bool:
     return not isinstance(value, bool) and value == 0
 
 
-def build_data(relation: Relation, profile: DemoProfile, api_version: str, zeros: bool = False) -> dict[str, Any]:
-    """get_counter's ``data``; a 0-valued property counts only with ``zeros`` (listing it is free)."""
-    links = links_of(relation.rel_id, profile.profile_id)
+def _kinds(relation: Relation, links: Sequence[Link]) -> dict[str, str]:
+    """How each property aggregates: as configured; a name a write brought in is of kind "none"."""
+    kinds: dict[str, str] = dict(relation.kinds)
+    for link in links:
+        for name in link.values:
+            kinds.setdefault(name, "none")
+    return kinds
+
+
+def build_data(relation: Relation, profile: DemoProfile, api_version: str, zeros: bool = False,
+               links: Sequence[Link] | None = None) -> dict[str, Any]:
+    """get_counter's ``data`` from ``links`` (the seed links by default); a 0-valued property counts
+    only with ``zeros`` (listing it is free)."""
+    if links is None:
+        links = links_of(relation.rel_id, profile.profile_id)
     props: dict[str, Any] = {}
-    for name, kind in relation.kinds.items():
+    for name, kind in _kinds(relation, links).items():
         having = [link for link in links if name in link.values and (zeros or not _zero(link.values[name]))]
         if not having:
             continue
@@ -101,6 +114,10 @@ def link_object(link: Link, zeros: bool = True) -> dict[str, Any]:
             "props": {name: {"value": value} for name, value in link.values.items() if zeros or not _zero(value)}}
 
 
-def list_links(relation: Relation, profile: DemoProfile, zeros: bool = True) -> list[dict[str, Any]]:
-    """relations/get's ``data``: every link of the profile under the relation (G1-G4)."""
-    return [link_object(link, zeros) for link in links_of(relation.rel_id, profile.profile_id)]
+def list_links(relation: Relation, profile: DemoProfile, zeros: bool = True,
+               links: Sequence[Link] | None = None) -> list[dict[str, Any]]:
+    """relations/get's ``data``: every link of the profile under the relation (G1-G4), from
+    ``links`` (the seed links by default)."""
+    if links is None:
+        links = links_of(relation.rel_id, profile.profile_id)
+    return [link_object(link, zeros) for link in links]

@@ -37,6 +37,12 @@ class Style:
     zeros_in_counter: bool = False
     zeros_in_list: bool = True
     other_error_texts: bool = False  # failure texts in other words (free beyond non-empty, E3)
+    # The writes' free choices (CONTRACT-relations, "Left free" and W1's error_text).
+    write_error_text: Literal["", "Successful operation"] = ""
+    detach_missing: Literal["success", "error"] = "success"  # detach of a link that does not exist
+    strengthen_zeros: Literal["keep", "drop"] = "keep"  # a property strengthen brings to 0 stays (with 0) or goes
+    attach_existing: Literal["edit", "error"] = "edit"  # attach on a link that exists
+    empty_weights: Literal["accept", "refuse"] = "accept"  # weights {} on strengthen, edit, attach
 
 
 def http_status(code: int, style: Style) -> int:
@@ -162,6 +168,8 @@ def _xml_items(name: str, value: Any, style: Style, out: list[str]) -> None:
             out.append(f"<{name}/>")
         for item in value:  # X2: repeated siblings named after the field
             _xml_items(name, item, style, out)
+    elif value == "":
+        out.append(f"<{name}/>")  # the write answers' error_text "" (W1): the documented XML form
     else:
         out.append(f"<{name}>{_xml_scalar(value)}</{name}>")
 

@@ -10,7 +10,7 @@ import httpx
 import respx
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from ..target import Profile, Target
+from ..target import Profile, Target, WriteScope
 from . import data, faults
 from .app import ReferenceApp
 from .render import Style
@@ -58,6 +58,9 @@ def inprocess_transport(app: ReferenceApp) -> httpx.BaseTransport:
     return httpx.MockTransport(router.handler)
 
 
+ATTACH_PATH = "/api/v1.1/relations/attach"  # where the reference serves attach (the vendor gives no path)
+
+
 def target_for(base_url: str, api_version: str, style: Style | None = None) -> Target:
     """The Target describing the reference endpoint's demo data."""
     st = style or Style()
@@ -67,6 +70,9 @@ def target_for(base_url: str, api_version: str, style: Style | None = None) -> T
         api_version=api_version, error_http_status="mirror" if st.status_mode == "mirror" else "200",
         unknown_rel_id=data.UNKNOWN_REL_ID, unknown_resource_id=data.UNKNOWN_RESOURCE_ID,
         source="embedded reference endpoint",
+        writes=WriteScope(**{k: tuple(v) if isinstance(v, list) else v  # type: ignore[arg-type]
+                             for k, v in data.writes_table().items()}),
+        paths={"attach": ATTACH_PATH},
     )
 
 
@@ -81,4 +87,6 @@ def target_toml(target: Target) -> str:
                  "unknown_resource_id": target.unknown_resource_id, "profiles": data.target_profiles()},
     }
     doc["data"] = {k: v for k, v in doc["data"].items() if v is not None}  # optional keys left out
+    doc["writes"] = data.writes_table()  # used only with --writes
+    doc["endpoints"] = {"attach": ATTACH_PATH}
     return tomli_w.dumps(doc)

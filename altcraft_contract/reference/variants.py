@@ -33,6 +33,10 @@ VARIANTS: dict[str, Style] = {
     "error-data-empty": Style(error_data="empty", status_mode="mirror"),
     "not-found-1001": Style(not_found_code=1001),
     "not-found-400": Style(not_found_code=400, status_mode="mirror"),
+    # The writes' free choices, the other way round from the default (two mixes, each a legal server).
+    "writes-refusing": Style(detach_missing="error", attach_existing="error", empty_weights="refuse", status_mode="mirror"),
+    "writes-success-text-zeros-dropped": Style(write_error_text="Successful operation", strengthen_zeros="drop",
+                                               zeros_in_list=False),
     "everything-else": Style(status_mode="mirror", key_order="reversed", xml_declaration=True, xml_null="absent",
                              charset=True, extra_fields=True, float_numbers=True, indent=True, error_data="null",
                              not_found_code=1001, link_order="random"),

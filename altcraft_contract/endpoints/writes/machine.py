@@ -38,9 +38,16 @@ def sequences(w: Writer) -> None:
         return
     assert w.initial is not None
     initial = w.initial
-    allowed = set(scope.properties)
-    removable = [b for b in scope.profiles_b if b not in initial or set(initial[b]) <= allowed]
+    removable = w.removable()
+    # A link the suite cannot remove and put back is written only in the properties it carries.
+    writable = [b for b in scope.profiles_b if w.writable(b)]
     attach = "attach" in w.s.target.paths
+
+    def weights_for(b: str) -> st.SearchStrategy[dict[str, Any]]:
+        names = w.writable(b)
+        return st.dictionaries(st.sampled_from(names), VALUES, min_size=1, max_size=len(names))
+
+    target = st.sampled_from(writable).flatmap(lambda b: st.tuples(st.just(b), weights_for(b)))
     weights = st.dictionaries(st.sampled_from(scope.properties), VALUES, min_size=1, max_size=len(scope.properties))
     shortest: list[ContractViolation] = []
     shortest_len = [0]
@@ -67,13 +74,15 @@ def sequences(w: Writer) -> None:
             w.model = {k: dict(v) for k, v in initial.items()}  # the last sequence was restored
             w.steps = []
 
-        @rule(b=st.sampled_from(scope.profiles_b), wts=weights)
-        def edit(self, b: str, wts: dict[str, Any]) -> None:
-            step("edit", b, wts, "W3")
+        @precondition(lambda self: bool(writable))
+        @rule(what=target)
+        def edit(self, what: tuple[str, dict[str, Any]]) -> None:
+            step("edit", what[0], what[1], "W3")
 
-        @rule(b=st.sampled_from(scope.profiles_b), wts=weights, xml=st.booleans())
-        def strengthen(self, b: str, wts: dict[str, Any], xml: bool) -> None:
-            step("strengthen", b, wts, "W4", fmt="xml" if xml else "json")
+        @precondition(lambda self: bool(writable))
+        @rule(what=target, xml=st.booleans())
+        def strengthen(self, what: tuple[str, dict[str, Any]], xml: bool) -> None:
+            step("strengthen", what[0], what[1], "W4", fmt="xml" if xml else "json")
 
         @precondition(lambda self: bool(removable))
         @rule(data=st.data())
@@ -83,8 +92,8 @@ def sequences(w: Writer) -> None:
             step("detach", b, None, "W5", expect=Expect.anything("W5", "detach of a missing link: either answer")
                  if gone else None)
 
-        @precondition(lambda self: attach)
-        @rule(b=st.sampled_from(scope.profiles_b), wts=weights)
+        @precondition(lambda self: attach and bool(removable))
+        @rule(b=st.sampled_from(removable or [""]), wts=weights)
         def attach_new(self, b: str, wts: dict[str, Any]) -> None:
             if b not in w.model and b in removable:  # attach on a link that exists is free: not sent
                 step("attach", b, wts, "W6")

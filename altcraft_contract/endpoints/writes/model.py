@@ -95,20 +95,47 @@ def apply(state: State, op: str, b: str, weights: Mapping[str, Value]) -> State:
     return new
 
 
-def restore_plan(initial: State, current: State) -> list[tuple[str, str, Values]]:
-    """The writes that bring ``current`` back to ``initial``: detach what the run created, edit back
-    what it changed (a property the run added goes back to 0, which counts as absent), and recreate
-    a link it removed with its values."""
+def _exact(a: Value | None, b: Value | None) -> bool:
+    """Equal as stored: the restore puts back exactly what was read (no tolerance; 5 == 5.0)."""
+    return a == b and isinstance(a, bool) == isinstance(b, bool)
+
+
+def restore_plan(initial: State, current: State, removable: Iterable[str] = (), *,
+                 by: str = "edit") -> list[tuple[str, str, Values]]:
+    """The writes that bring ``current`` back to exactly ``initial``: detach what the run created,
+    edit back what it changed, recreate a link it removed with its values. A link that gained a
+    property can only lose it by being removed and created again: done for the ``removable``
+    links (those that carry only properties the suite may write); others get 0 for it. ``by``
+    "strengthen" moves numbers back by their difference instead: the second try, for a server
+    whose edit does not replace (the restore must work on the faulty servers the suite finds)."""
     plan: list[tuple[str, str, Values]] = []
+    removable = set(removable)
     for b in sorted({*initial, *current}):
         if b not in initial:
             plan.append(("detach", b, {}))
         elif b not in current:
-            plan.append(("edit", b, dict(initial[b])))
+            numbers = {n: v for n, v in initial[b].items() if is_number(v)}
+            if by == "strengthen" and numbers:  # strengthen creates the link too (W4), from 0
+                plan.append(("strengthen", b, numbers))
+                others = {n: v for n, v in initial[b].items() if n not in numbers}
+                if others:
+                    plan.append(("edit", b, others))
+            else:
+                plan.append(("edit", b, dict(initial[b])))
+        elif set(current[b]) - set(initial[b]) and b in removable:
+            plan += [("detach", b, {}), ("edit", b, dict(initial[b]))]
         else:
-            names = value_diffs(initial[b], current[b])
-            if names:
-                plan.append(("edit", b, {n: initial[b].get(n, 0) for n in names}))
+            names = sorted(n for n in {*initial[b], *current[b]} if not _exact(initial[b].get(n), current[b].get(n)))
+            if not names:
+                continue
+            back: Values = {n: initial[b].get(n, 0) for n in names}
+            moves = {n: back[n] - current[b].get(n, 0) for n in names
+                     if is_number(back[n]) and is_number(current[b].get(n, 0))}
+            if by == "strengthen" and moves:
+                plan.append(("strengthen", b, moves))
+                back = {n: v for n, v in back.items() if n not in moves}
+            if back:
+                plan.append(("edit", b, back))
     return plan
 
 

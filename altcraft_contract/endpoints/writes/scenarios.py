@@ -53,9 +53,11 @@ def _numeric(w: Writer, b: str, name: str) -> float:
 
 
 def linked(w: Writer) -> str | None:
-    """A listed B profile with a link before the writes."""
+    """A listed B profile with a link before the writes that the suite may write to: one it could
+    also remove and put back first, else one that carries a listed property."""
     assert w.initial is not None
-    return next((b for b in w.scope.profiles_b if b in w.initial), None)
+    having = [b for b in w.scope.profiles_b if b in w.initial and w.writable(b)]
+    return next((b for b in having if b in w.removable()), None) or next(iter(having), None)
 
 
 def free(w: Writer) -> str | None:
@@ -65,45 +67,46 @@ def free(w: Writer) -> str | None:
 
 
 def detachable(w: Writer) -> str | None:
-    """A listed B profile whose link the suite may remove and put back: none before, or one that
-    carries only the properties [writes] lets it write."""
-    assert w.initial is not None
-    allowed = set(w.scope.properties)
-    return free(w) or next((b for b in w.scope.profiles_b if set(w.initial.get(b, {})) <= allowed), None)
+    """A listed B profile whose link the suite may remove and put back."""
+    return free(w) or next(iter(w.removable()), None)
 
 
-def _props(w: Writer) -> tuple[str, str]:
-    p = w.scope.properties
-    return p[0], p[1] if len(p) > 1 else p[0]
+def target_of(w: Writer) -> tuple[str, str, str]:
+    """The B profile the edits and strengthens of a fixed scenario write to, and two of its
+    writable properties (the same one twice when only one may be written)."""
+    b = linked(w) or free(w)
+    if b is None:
+        raise NotRun("no B profile in [writes] profiles_b may be written: name one without a link, or one whose "
+                     "link carries a listed property")
+    props = w.writable(b)
+    return b, props[0], props[1] if len(props) > 1 else props[0]
 
 
 @_write_scenario("W3", "edit replaces values and creates a link; the same edit twice is as once (W3, W8)", ("edit",))
 def edits(w: Writer) -> None:
-    p1, p2 = _props(w)
-    b = linked(w) or free(w)
-    assert b is not None
+    b, p1, p2 = target_of(w)
     v = _numeric(w, b, p1) + 7
     w.write("edit", b, {p1: v}, "W3")
     w.write("edit", b, {p1: v}, "W8")  # the repeat: a correct server is where it was
     w.write("edit", b, {p1: v + 0.25, p2: 3}, "W3", fmt="xml")
     new = free(w)
     if new is not None:
-        w.write("edit", new, {p1: 12, p2: 1.5}, "W3")
+        q1, q2 = w.scope.properties[0], w.scope.properties[-1]
+        w.write("edit", new, {q1: 12, q2: 1.5}, "W3")
 
 
 @_write_scenario("W4", "strengthen adds, a negative weight lowers, a missing property starts at 0 (W4, W8)",
                  ("strengthen",))
 def strengthens(w: Writer) -> None:
-    p1, p2 = _props(w)
-    b = linked(w) or free(w)
-    assert b is not None
+    b, p1, _ = target_of(w)
     w.write("strengthen", b, {p1: 2.5}, "W4")
     w.write("strengthen", b, {p1: -2.5}, "W4")  # back where it was (W8's d then -d)
     w.write("strengthen", b, {p1: -4}, "W4")
     new = free(w)
     if new is not None:
-        w.write("strengthen", new, {p1: 5, p2: -2}, "W4")  # a new link: each property from 0
-        w.write("strengthen", new, {p1: 3}, "W4", fmt="xml")
+        q1, q2 = w.scope.properties[0], w.scope.properties[-1]
+        w.write("strengthen", new, {q1: 5, q2: -2}, "W4")  # a new link: each property from 0
+        w.write("strengthen", new, {q1: 3}, "W4", fmt="xml")
 
 
 def _needs_detachable(target: Target) -> str | None:
@@ -113,7 +116,7 @@ def _needs_detachable(target: Target) -> str | None:
 @_write_scenario("W5", "detach removes the link from both reads; a second detach changes nothing", ("detach", "edit"),
                  _needs_detachable)
 def detaches(w: Writer) -> None:
-    p1, _ = _props(w)
+    p1 = w.scope.properties[0]
     b = detachable(w)
     if b is None:
         raise NotRun("no B profile in [writes] profiles_b can be removed and put back: name one without a link, "
@@ -134,7 +137,7 @@ def _needs_attach(target: Target) -> str | None:
 
 @_write_scenario("W6", "attach creates a link with its weights", ("attach", "detach"), _needs_attach)
 def attaches(w: Writer) -> None:
-    p1, p2 = _props(w)
+    p1, p2 = w.scope.properties[0], w.scope.properties[-1]
     b = free(w)
     if b is None:
         raise NotRun("attach needs a B profile in [writes] profiles_b without a link")
@@ -144,9 +147,7 @@ def attaches(w: Writer) -> None:
 
 @_write_scenario("S2", "invalid writes are refused and change nothing (S2, W7)", ("edit", "strengthen"))
 def invalid_writes(w: Writer) -> None:
-    p1, p2 = _props(w)
-    b = linked(w) or free(w)
-    assert b is not None
+    b, p1, p2 = target_of(w)
     refused = Expect.error("S2", forbidden={401, 402, 403}, reason="a write that names nothing that exists")
     unknown_rel = w.s.target.unknown_rel_id or UNKNOWN_REL_ID
     w.write("edit", b, {p1: 9}, "S2", expect=refused, rel_id=unknown_rel, predict=False)

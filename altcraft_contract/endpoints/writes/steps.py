@@ -106,6 +106,21 @@ class Writer:
         if self.plan is None:
             _DIRTY.add(self)
 
+    def removable(self) -> list[str]:
+        """The listed B profiles whose link the suite may remove and create again: none before the
+        writes, or one that carries only the properties [writes] lets it write."""
+        assert self.initial is not None
+        allowed = set(self.scope.properties)
+        return [b for b in self.scope.profiles_b if b not in self.initial or set(self.initial[b]) <= allowed]
+
+    def writable(self, b: str) -> list[str]:
+        """The properties the suite may write to ``b``'s link: any listed one on a removable link;
+        on another, only those it already carries (a property added there could not be taken away)."""
+        assert self.initial is not None
+        if b in self.removable():
+            return list(self.scope.properties)
+        return [p for p in self.scope.properties if p in self.initial.get(b, {})]
+
     def note(self, what: str, ex: Exchange | None) -> Step:
         answer = "no answer" if ex is None else (
             f"HTTP {ex.status}, error {ex.error_code}" + (f" ({str(ex.envelope.get('error_text'))[:80]!r})"
@@ -174,7 +189,7 @@ class Writer:
         """Bring every link back to the state read at the start; raise an S3 failure, with the exact
         state to restore by hand, when that does not work. Sent also after Ctrl-C or a spent budget."""
         if self.plan is not None and self.initial is not None:
-            for op, b, values in model.restore_plan(self.initial, self.model):
+            for op, b, values in model.restore_plan(self.initial, self.model, self.removable()):
                 self.plan.append(f"  restore: {op} {b} {values or ''}".rstrip())
             return
         if self.initial is None or not self.written:
@@ -183,17 +198,17 @@ class Writer:
         token = gate.RESTORING.set(True)
         try:
             last: State | None = None
-            for _ in range(2):  # a second round for what the first did not fix
-                current, _, _, _ = self.read()
-                plan = model.restore_plan(self.initial, current)
-                last = current
+            # Edit back; what is still off, by strengthen (a server whose edit adds); then once more.
+            for by in ("edit", "strengthen", "edit"):
+                last, _, _, _ = self.read()
+                plan = model.restore_plan(self.initial, last, self.removable(), by=by)
                 if not plan:
                     break
                 for op, b, values in plan:
                     self.s.send(self.call(op, b, values if op != "detach" else None), Expect.anything("S3"))
             else:
                 last, _, _, _ = self.read()
-            if last is not None and model.restore_plan(self.initial, last):
+            if last is not None and model.restore_plan(self.initial, last, self.removable()):
                 raise ContractViolation([self.lost(last)])
             self.written = False
             _DIRTY.discard(self)

@@ -1,0 +1,168 @@
+"""Faults of the write endpoints (W1-W8) and of what the reads show after writes (S1, S2).
+
+Each breaks one clause. Most act through the write hook (``Fault.write``, see writes.py); those
+about what the reads show keep per-app state in ``app.fault_state``. None changes anything before
+the first write, so a read-only run against any of them stays clean.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import re
+from collections.abc import Callable
+from typing import Any
+
+from ... import endpoints
+from ...reference import lookup, writes
+from ...reference.data import RELATIONS
+from ...reference.faults import NO_FAULT, Fault, Hook, Reject, register
+
+WRITES = ("strengthen", "edit", "detach", "attach")
+HEX24 = re.compile(r"[0-9a-f]{24}")
+
+
+def _at(stage: str, kinds: tuple[str, ...], change: Callable[[Any, writes.Write], None]) -> Hook:
+    """A write hook acting at one stage ("resolve" or "apply") of the writes of ``kinds``."""
+    def hook(app: Any, inc: Any, w: writes.Write, now: str) -> None:
+        if now == stage and w.kind in kinds:
+            change(app, w)
+    return hook
+
+
+def _answer(change: Callable[[dict[str, Any]], dict[str, Any]]) -> Hook:
+    """An envelope hook on the writes' success answers."""
+    def hook(app: Any, inc: Any, env: dict[str, Any]) -> dict[str, Any]:
+        return change(env) if env.get("error") == 0 and writes.is_write(inc.path) else env
+    return hook
+
+
+# --- W1, W2: the answer -----------------------------------------------------------------------
+
+register(Fault("edit_answer_without_profile_b", "W1", "leaves profile_b out of edit's success answer",
+               endpoints=("edit",), envelope=_answer(lambda env: {k: v for k, v in env.items() if k != "profile_b"})))
+register(Fault("edit_answer_ids_uppercase", "W1", "answers edit with the profile ids in upper case",
+               endpoints=("edit",), envelope=_answer(lambda env: {**env, "profile_a": str(env["profile_a"]).upper(),
+                                                                  "profile_b": str(env["profile_b"]).upper()})))
+register(Fault("write_relation_id_is_1", "W2", "answers relation_id 1 whatever rel_id was written (the page's example)",
+               endpoints=WRITES, envelope=_answer(lambda env: {**env, "relation_id": 1})))
+
+
+# --- W3-W6: what each operation does ----------------------------------------------------------
+
+def _set(attr: str, value: Callable[[writes.Write], Any]) -> Callable[[Any, writes.Write], None]:
+    return lambda app, w: setattr(w, attr, value(w))
+
+
+register(Fault("edit_adds", "W3", "edit adds its weights to the values instead of replacing them",
+               endpoints=("edit",), write=_at("apply", ("edit",), _set("kind", lambda w: "strengthen"))))
+register(Fault("edit_of_missing_link_creates_nothing", "W3", "edit of a link that does not exist answers success and creates nothing",
+               endpoints=("edit",), write=_at("apply", ("edit",), _set("skip", lambda w: w.skip or w.current is None))))
+register(Fault("strengthen_replaces", "W4", "strengthen replaces the values instead of adding to them",
+               endpoints=("strengthen",), write=_at("apply", ("strengthen",), _set("kind", lambda w: "edit"))))
+register(Fault("strengthen_ignores_negative_weights", "W4", "strengthen leaves out the negative weights",
+               endpoints=("strengthen",), write=_at("apply", ("strengthen",), _set(
+                   "weights", lambda w: {k: v for k, v in w.weights.items() if isinstance(v, bool) or v >= 0}))))
+register(Fault("strengthen_missing_property_starts_at_1", "W4", "strengthen of a property the link lacks starts from 1, not 0",
+               endpoints=("strengthen",), write=_at("apply", ("strengthen",), _set("start", lambda w: 1))))
+# The suite cannot take away a link it created on this server: S3 (restore failed) is its news too.
+register(Fault("detach_keeps_the_link", "W5", "detach answers success and leaves the link in place", also=("S3",),
+               endpoints=("detach",), write=_at("apply", ("detach",), _set("skip", lambda w: True))))
+register(Fault("attach_ignores_weights", "W6", "attach creates the link without the weights it was given",
+               endpoints=("attach",), write=_at("apply", ("attach",), _set("weights", lambda w: {}))))
+
+
+def _ghost(app: Any, w: writes.Write) -> None:
+    link = app.store.get(w.rel_id, w.a_id, w.b_id)
+    if link is not None:
+        app.fault_state.setdefault("ghosts", []).append(link)
+
+
+def _count_ghosts(app: Any, inc: Any, env: dict[str, Any]) -> dict[str, Any]:
+    """get_counter computed with the detached links still in (relations/get no longer lists them)."""
+    ghosts = app.fault_state.get("ghosts")
+    if env.get("error") != 0 or not ghosts or writes.endpoint_name(inc.path) != endpoints.GET_COUNTER.name:
+        return env
+    relation, profile = lookup.find_relation(inc.fields["rel_id"]), lookup.find_profile(inc.fields)
+    links = list(app.store.links_of(relation.rel_id, profile.profile_id))
+    links += [g for g in ghosts if g.rel_id == relation.rel_id and g.a_profile_id == profile.profile_id
+              and app.store.get(g.rel_id, g.a_profile_id, g.b_profile_id) is None]
+    return {**env, "data": lookup.build_data(relation, profile, app.api_version, app.style.zeros_in_counter, links)}
+
+
+register(Fault("detach_still_counted_by_get_counter", "W5",
+               "detach removes the link from relations/get, but get_counter still counts it", also=("S1", "D6"),
+               endpoints=("detach", "get_counter"), write=_at("apply", ("detach",), _ghost), envelope=_count_ghosts))
+
+
+# --- W7, W8 -------------------------------------------------------------------------------------
+
+def _half_applied(app: Any, inc: Any) -> None:
+    """Before the schema refuses a weight that is not a number or boolean, apply the others."""
+    weights = inc.fields.get("weights")
+    if not isinstance(weights, dict):
+        return
+    good = {k: v for k, v in weights.items() if isinstance(v, bool | int | float)}
+    if len(good) == len(weights) or not good:
+        return
+    # Nothing found to write to, or a body too malformed to read: the request is refused as usual.
+    with contextlib.suppress(Reject, lookup.NotFound, KeyError, TypeError, ValueError, AttributeError):
+        writes.execute(app, inc, writes.endpoint_name(inc.path), {**inc.fields, "weights": good}, NO_FAULT)
+
+
+register(Fault("write_refused_after_applying_other_weights", "W7",
+               "a write refused (400) for a weight that is not a number applies the other weights first",
+               endpoints=("strengthen", "edit", "attach"), fields=_half_applied))
+
+
+def _double_repeats(app: Any, w: writes.Write) -> None:
+    if w.current is not None and w.weights and all(w.current.get(k) == v for k, v in w.weights.items()):
+        w.weights = {k: v if isinstance(v, bool) else v * 2 for k, v in w.weights.items()}
+
+
+register(Fault("edit_with_current_values_doubles_them", "W8",
+               "an edit whose weights equal the link's values doubles them (a repeated edit shows it)",
+               endpoints=("edit",), write=_at("apply", ("edit",), _double_repeats)))
+
+
+# --- S1, S2: what the reads show after writes -----------------------------------------------------
+
+def _cached(app: Any, inc: Any, env: dict[str, Any]) -> dict[str, Any]:
+    """get_counter answers a profile from what it computed at its first read (equal until a write)."""
+    if env.get("error") != 0 or not isinstance(env.get("data"), dict):
+        return env
+    cache = app.fault_state.setdefault("counter_cache", {})
+    key = (inc.fields.get("rel_id"), env["data"].get("profile_id"))
+    return {**env, "data": copy.deepcopy(cache.setdefault(key, copy.deepcopy(env["data"])))}
+
+
+register(Fault("counter_cached_from_first_read", "S1",
+               "get_counter answers from a cache filled at the first read of a profile (stale after writes)",
+               also=("W5",), endpoints=("get_counter",), envelope=_cached))
+
+
+def _spill(app: Any, w: writes.Write) -> None:
+    other = next((x for x in app.store.links_of(w.rel_id, w.a_id) if x.b_profile_id != w.b_id), None)
+    if other is not None:
+        app.store.edit(w.rel_id, w.a_id, other.b_profile_id, w.weights)
+
+
+# Its spill can land on a link the suite may not take apart (it carries an unlisted property): the
+# restore then cannot make it exact, and says so (S3).
+register(Fault("edit_spills_to_another_link", "S1", "an edit also writes its weights to another link of the same A profile",
+               also=("S3",), endpoints=("edit",), write=_at("apply", ("edit",), _spill)))
+
+_KNOWN_RELS = frozenset(r.rel_id for r in RELATIONS)
+register(Fault("unknown_rel_id_written_under_3", "S2", "a write naming an unknown rel_id succeeds, applied under rel_id 3",
+               endpoints=WRITES, write=_at("resolve", WRITES, _set(
+                   "rel_id", lambda w: w.rel_id if w.rel_id in _KNOWN_RELS else 3))))
+
+
+def _any_b(app: Any, w: writes.Write) -> None:
+    pid = w.profile_b.get("profile_id")
+    if isinstance(pid, str) and HEX24.fullmatch(pid):
+        w.known_b = w.known_b | {pid}
+
+
+register(Fault("unknown_profile_b_linked", "S2", "a write naming an unknown profile_b creates a link for it",
+               endpoints=WRITES, write=_at("resolve", WRITES, _any_b)))
