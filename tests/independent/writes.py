@@ -112,6 +112,9 @@ def parse_xml(raw: bytes) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise Fail(400, "empty request")
     out = {k: _typed(k, v) for k, v in body.items()}
+    for obj in ("profile_a", "profile_b", "weights"):
+        if obj in out and out[obj] is None:
+            out[obj] = {}  # X2: an empty object is an empty element
     for side in ("profile_a", "profile_b"):
         if isinstance(out.get(side), dict):
             out[side] = {k: _typed(k, v) for k, v in out[side].items()}
