@@ -25,7 +25,7 @@ B4, B5, B6, B7 = (f"bbbbbbbbbbbbbbbbbbbbbb0{i}" for i in (4, 5, 6, 7))
 UNKNOWN_B = "ffffffffffffffffffffff00"
 PATH = {"strengthen": "/api/v1.1/relations/strengthen", "edit": "/api/v1.1/relations/edit",
         "detach": "/api/v1.1/relations/detach", "attach": writes.ATTACH_PATH}
-INITIAL_A = {B4: {"Gift": 3, "Visits": 1.5}, B5: {"Gift": 7, "Rank": 2}}
+INITIAL_A: dict[str, dict[str, Any]] = {B4: {"Gift": 3, "Visits": 1.5}, B5: {"Gift": 7, "Rank": 2}}
 
 
 def _xml_text(name: str, v: Any) -> str:
@@ -70,6 +70,7 @@ class Api:
 
     def call(self, path: str, body: dict[str, Any] | bytes | str, send: str = "json", answer: str = "json",
              content_type: str | None = None) -> tuple[int, dict[str, Any]]:
+        data: str | bytes
         if isinstance(body, dict):
             data = json.dumps(body) if send == "json" else "<xml>" + "".join(_xml_text(k, v) for k, v in body.items()) + "</xml>"
         else:
@@ -300,6 +301,72 @@ def test_each_app_has_a_fresh_store_and_the_data_profiles_are_untouched(style: s
     assert before["aaaaaaaaaaaaaaaaaaaaaa01"] == json.loads(json.dumps(writes.plain(expected)))
 
 
+# ------------------------------------------------ a model of the writes against the reads (S1)
+
+def _predict(model: dict[str, dict[str, Any]], op: str, b: str, weights: dict[str, Any], style: str) -> int:
+    """Apply one write to ``model`` as this server's free choices say; the error code it expects."""
+    if op != "detach" and not weights and style == "a":
+        return 400
+    if op == "detach":
+        if b not in model:
+            return 0 if style == "b" else 404
+        del model[b]
+        return 0
+    if op == "attach" and b in model and style == "a":
+        return 409
+    link = dict(model.get(b, {}))
+    for name, w in weights.items():
+        if op in ("edit", "attach") or isinstance(w, bool):
+            link[name] = w
+        elif isinstance(link.get(name), bool):
+            return 400
+        elif link.get(name, 0) + w == 0 and style == "a":
+            link.pop(name, None)
+        else:
+            link[name] = link.get(name, 0) + w
+    model[b] = link
+    return 0
+
+
+def _consistent(counter: dict[str, Any], links: dict[str, dict[str, Any]]) -> None:
+    """C1-C4 between get_counter's data and relations/get's links."""
+    assert counter["total"] == len(links)
+    names = {n for props in links.values() for n in props}
+    assert set(counter["props"]) == names
+    for name, prop in counter["props"].items():
+        carrying = {b: props[name] for b, props in links.items() if name in props}
+        assert prop["total"] == len(carrying)
+        if prop["sum"] is not None:
+            assert abs(prop["sum"] - sum(carrying.values())) <= 1e-9 * max(1, abs(prop["sum"]))
+        if prop["top"]:
+            for item in prop["top"]:
+                assert abs(carrying[item["profile_id"]] - item["value"]) <= 1e-9 * max(1, abs(item["value"]))
+            shown = {item["profile_id"] for item in prop["top"]}
+            smallest = min(item["value"] for item in prop["top"])
+            assert all(v <= smallest for b, v in carrying.items() if b not in shown)
+
+
+WEIGHT = st.sampled_from([-3, -1, -0.5, 0.25, 1, 2, 7.5, True, False])
+WRITE = st.tuples(st.sampled_from(sorted(PATH)), st.sampled_from([B4, B5, B6, B7]),
+                  st.dictionaries(st.sampled_from(["Gift", "Visits", "Rank", "Fan"]), WEIGHT, max_size=3),
+                  st.sampled_from(["json", "xml"]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(style=st.sampled_from("ab"), steps=st.lists(WRITE, max_size=12))
+def test_the_reads_show_exactly_what_a_model_of_the_writes_predicts(style: str,
+                                                                    steps: list[tuple[str, str, dict[str, Any], str]]) -> None:
+    api = Api(style=style)
+    model = {b: dict(props) for b, props in INITIAL_A.items()}
+    for op, b, weights, send in steps:
+        expected = _predict(model, op, b, weights, style)
+        env = api.write(op, b, None if op == "detach" else weights, send)
+        assert env["error"] == expected, (op, b, weights, env)
+        links = api.links(answer=send)
+        assert near(links, model), (links, model)
+        _consistent(api.counter(), links)
+
+
 # --------------------------------------------------------- errors change nothing (W7, S2, R4, R6)
 
 def _base(op: str) -> dict[str, Any]:
@@ -517,7 +584,7 @@ def test_the_suite_passes_the_independent_relations_get(tmp_path: Path, style: s
     from altcraft_contract.reference.server import LoopbackServer
     from tests.suite import run_suite
 
-    with LoopbackServer(independent.make_app("", style, relations_get=True)) as srv:  # type: ignore[arg-type]
+    with LoopbackServer(independent.make_app("", style, relations_get=True)) as srv:
         target = tmp_path / "independent.toml"
         text = independent.TARGET_B if style == "b" else independent.TARGET
         target.write_text(text.format(base_url=srv.base_url), encoding="utf-8")

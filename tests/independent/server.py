@@ -13,6 +13,12 @@ UTF-8, ``top: []`` rather than null, numbers as they are stored, ``data: null`` 
 undocumented constant field, pretty-printed XML in natural order with empty-element nulls and
 CDATA texts, ``application/json;charset=utf-8`` without a space, and mirrored HTTP statuses
 (``error_http_status = "mirror"`` in its target file).
+
+The writes (strengthen, edit, detach, attach) live in ``writes.py`` with their own free choices;
+every ``make_app`` builds a fresh store of links that both reads show. relations/get is served
+only with ``make_app(..., relations_get=True)``. ``READ_DEFECTS`` and ``WRITE_DEFECTS`` name the
+deliberate defects and the clause each breaks; ``TARGET_WRITES`` and ``TARGET_B_WRITES`` add the
+``[writes]`` and ``[endpoints]`` tables a run with writes needs.
 """
 
 from __future__ import annotations
@@ -28,19 +34,19 @@ import xxhash
 TOKEN = "independent-token"
 MODES = {"email": ("email",), "email_profile": ("email",), "phone": ("phone",), "profile_id": ("profile_id",),
          "custom": ("field_name", "field_value")}
-PEOPLE = [
+PEOPLE: list[dict[str, Any]] = [
     {"id": "aaaaaaaaaaaaaaaaaaaaaa01", "email": "ann@shop.test", "phone": "+15550000001", "CARD": 77,
      "subs": [(5, "ann@shop.test", "+15550000001"), (6, "ann.news@shop.test", None)]},
     {"id": "aaaaaaaaaaaaaaaaaaaaaa02", "email": "bob@shop.test", "phone": None, "CARD": "B-2", "subs": []},
     # The profile the writes may change ([writes] profile_a); not one of the [data] profiles.
     {"id": "aaaaaaaaaaaaaaaaaaaaaa03", "email": "cat@shop.test", "phone": None, "CARD": "C-3", "subs": []},
 ]
-B_PEOPLE = [  # Database B: 06 and 07 exist without any link
+B_PEOPLE: list[dict[str, Any]] = [  # Database B: 06 and 07 exist without any link
     {"id": f"bbbbbbbbbbbbbbbbbbbbbb0{i}", "email": f"b{i}@club.test", "phone": None, "CARD": None, "subs": []}
     for i in range(1, 8)
 ]
 REL_ID = 9
-LINKS = {  # rel 9: A profile -> [(B profile, {property: value})]; the seed of every app's store
+LINKS: dict[str, list[tuple[str, dict[str, Any]]]] = {  # rel 9: A -> [(B, {property: value})], every store's seed
     "aaaaaaaaaaaaaaaaaaaaaa01": [("bbbbbbbbbbbbbbbbbbbbbb01", {"Gift": 10, "Visits": 1}),
                                  ("bbbbbbbbbbbbbbbbbbbbbb02", {"Gift": 10, "Visits": 2.5}),
                                  ("bbbbbbbbbbbbbbbbbbbbbb03", {"Gift": 4, "Fan": True})],
@@ -175,7 +181,8 @@ def _numeric(v: Any) -> bool:
 def _data(p: dict[str, Any], broken: str, style: str = "a",
           links: list[tuple[str, dict[str, Any]]] | None = None) -> dict[str, Any]:
     """get_counter's ``data`` for profile ``p`` from its links (B profile, {property: value})."""
-    links = LINKS.get(p["id"], []) if links is None else links
+    if links is None:
+        links = LINKS.get(p["id"], [])
     props: dict[str, Any] = {}
     names = list(KINDS) + list(dict.fromkeys(n for _, vals in links for n in vals if n not in KINDS))
     for name in names:

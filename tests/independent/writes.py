@@ -43,7 +43,7 @@ ATTACH_PATH = "/api/v1.1/relations/bind"
 WRITE_PATHS = {"/api/v1.1/relations/strengthen": "strengthen", "/api/v1.1/relations/edit": "edit",
                "/api/v1.1/relations/detach": "detach", ATTACH_PATH: "attach"}
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,127}")
-NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 LIMIT = 1e300
 IDENTIFIERS = ("email", "phone", "profile_id", "field_name")
 
@@ -129,7 +129,7 @@ def _xml_weight(text: Any) -> Any:
     if text == "false":
         return False
     if isinstance(text, str) and NUMBER.fullmatch(text) and len(text) <= 400:
-        if re.fullmatch(r"-?\d+", text):
+        if re.fullmatch(r"[-+]?\d+", text):
             return int(text)
         return Decimal(text)  # turned into the style's number type by _weight
     raise Fail(400, "a weight must be a number or a boolean")
@@ -183,7 +183,8 @@ def _weight(v: Any, style: str) -> Any:
     if not isinstance(v, (int, float, Decimal)):
         raise Fail(400, "a weight must be a number or a boolean")
     try:
-        if not (abs(v) <= LIMIT):  # also NaN
+        magnitude: Any = abs(v)
+        if not (magnitude <= LIMIT):  # also NaN
             raise Fail(400, "a weight must be finite and at most 1e300 in magnitude")
     except InvalidOperation:
         raise Fail(400, "a weight must be a number") from None
