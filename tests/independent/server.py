@@ -164,7 +164,7 @@ def _matches(p: dict[str, Any], f: dict[str, Any], mode: str) -> bool:
         return bool(p["email"] == f["email"])
     if mode == "profile_id":
         return bool(p["id"] == f["profile_id"])
-    return f["field_name"] == "CARD" and str(p["CARD"]) == str(f["field_value"])
+    return f["field_name"] == "CARD" and p["CARD"] is not None and str(p["CARD"]) == str(f["field_value"])
 
 
 def _find(f: dict[str, Any], mode: str) -> dict[str, Any]:
