@@ -13,12 +13,19 @@ UTF-8, ``top: []`` rather than null, numbers as they are stored, ``data: null`` 
 undocumented constant field, pretty-printed XML in natural order with empty-element nulls and
 CDATA texts, ``application/json;charset=utf-8`` without a space, and mirrored HTTP statuses
 (``error_http_status = "mirror"`` in its target file).
+
+The writes (strengthen, edit, detach, attach) live in ``writes.py`` with their own free choices;
+every ``make_app`` builds a fresh store of links that both reads show. relations/get is served
+only with ``make_app(..., relations_get=True)``. ``READ_DEFECTS`` and ``WRITE_DEFECTS`` name the
+deliberate defects and the clause each breaks; ``TARGET_WRITES`` and ``TARGET_B_WRITES`` add the
+``[writes]`` and ``[endpoints]`` tables a run with writes needs.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -27,17 +34,41 @@ import xxhash
 TOKEN = "independent-token"
 MODES = {"email": ("email",), "email_profile": ("email",), "phone": ("phone",), "profile_id": ("profile_id",),
          "custom": ("field_name", "field_value")}
-PEOPLE = [
+PEOPLE: list[dict[str, Any]] = [
     {"id": "aaaaaaaaaaaaaaaaaaaaaa01", "email": "ann@shop.test", "phone": "+15550000001", "CARD": 77,
      "subs": [(5, "ann@shop.test", "+15550000001"), (6, "ann.news@shop.test", None)]},
     {"id": "aaaaaaaaaaaaaaaaaaaaaa02", "email": "bob@shop.test", "phone": None, "CARD": "B-2", "subs": []},
+    # The profile the writes may change ([writes] profile_a); not one of the [data] profiles.
+    {"id": "aaaaaaaaaaaaaaaaaaaaaa03", "email": "cat@shop.test", "phone": None, "CARD": "C-3", "subs": []},
 ]
-LINKS = {  # rel 9: B profile -> {property: value}
+B_PEOPLE: list[dict[str, Any]] = [  # Database B: 06 and 07 exist without any link
+    {"id": f"bbbbbbbbbbbbbbbbbbbbbb0{i}", "email": f"b{i}@club.test", "phone": None, "CARD": None, "subs": []}
+    for i in range(1, 8)
+]
+REL_ID = 9
+LINKS: dict[str, list[tuple[str, dict[str, Any]]]] = {  # rel 9: A -> [(B, {property: value})], every store's seed
     "aaaaaaaaaaaaaaaaaaaaaa01": [("bbbbbbbbbbbbbbbbbbbbbb01", {"Gift": 10, "Visits": 1}),
                                  ("bbbbbbbbbbbbbbbbbbbbbb02", {"Gift": 10, "Visits": 2.5}),
                                  ("bbbbbbbbbbbbbbbbbbbbbb03", {"Gift": 4, "Fan": True})],
+    "aaaaaaaaaaaaaaaaaaaaaa03": [("bbbbbbbbbbbbbbbbbbbbbb04", {"Gift": 3, "Visits": 1.5}),
+                                 ("bbbbbbbbbbbbbbbbbbbbbb05", {"Gift": 7, "Rank": 2})],
 }
-KINDS = {"Gift": "top", "Visits": "sum", "Fan": "none"}
+KINDS = {"Gift": "top", "Visits": "sum", "Fan": "none", "Rank": "top"}  # other names written: "sum"
+
+# Deliberate defects (make_app's ``broken``) and the clause each breaks.
+READ_DEFECTS = {"top_unsorted": "D6", "xxh_of_email": "D2", "any_token": "R3", "matching_crash": "R4"}
+WRITE_DEFECTS = {
+    "write_answer_missing_profile_b": "W1",  # the write answer has no profile_b
+    "relation_id_wrong": "W2",  # relation_id is rel_id + 1
+    "edit_adds": "W3",  # edit adds to a numeric value instead of replacing it
+    "strengthen_replaces": "W4",  # strengthen replaces the value instead of adding to it
+    "detach_noop": "W5",  # detach answers success and removes nothing
+    "attach_without_weights": "W6",  # attach creates the link without its weights
+    "half_applied_write": "W7",  # weights applied one by one: a bad weight leaves the earlier ones
+    "counter_stale_after_write": "S1",  # get_counter keeps showing the links as they were at start
+    "unknown_profile_b_accepted": "S2",  # an unknown profile_b id gets a link instead of an error
+    "unknown_rel_id_accepted": "S2",  # a write to an unknown rel_id lands in relation 9
+}
 
 TARGET = """[target]
 base_url = "{base_url}"
@@ -68,6 +99,24 @@ field_value = "B-2"
 
 
 TARGET_B = TARGET.replace('error_http_status = "any"', 'error_http_status = "mirror"')
+
+# The tables a run with writes needs. They are kept out of TARGET and TARGET_B for now because the
+# suite of this branch refuses a target file with an unknown table ([writes], [endpoints]); once
+# the suite knows them (its --writes option), TARGET_WRITES / TARGET_B_WRITES are the files to use.
+# profile_a (03) is not a [data] profile; it has links to 04 (Gift, Visits) and 05 (Gift and Rank,
+# a property the suite does not write); 06 exists in Database B without a link.
+WRITES = """
+[writes]
+rel_id = 9
+profile_a = "aaaaaaaaaaaaaaaaaaaaaa03"
+profiles_b = ["bbbbbbbbbbbbbbbbbbbbbb04", "bbbbbbbbbbbbbbbbbbbbbb05", "bbbbbbbbbbbbbbbbbbbbbb06"]
+properties = ["Gift", "Visits"]
+
+[endpoints]
+attach = "/api/v1.1/relations/bind"
+"""
+TARGET_WRITES = TARGET + WRITES
+TARGET_B_WRITES = TARGET_B + WRITES
 
 broken_matching_guard = [False]  # set by make_app("matching_crash"): the guard is gone
 
@@ -115,7 +164,7 @@ def _matches(p: dict[str, Any], f: dict[str, Any], mode: str) -> bool:
         return bool(p["email"] == f["email"])
     if mode == "profile_id":
         return bool(p["id"] == f["profile_id"])
-    return f["field_name"] == "CARD" and str(p["CARD"]) == str(f["field_value"])
+    return f["field_name"] == "CARD" and p["CARD"] is not None and str(p["CARD"]) == str(f["field_value"])
 
 
 def _find(f: dict[str, Any], mode: str) -> dict[str, Any]:
@@ -125,13 +174,24 @@ def _find(f: dict[str, Any], mode: str) -> dict[str, Any]:
     raise Fail(404, "no such profile")
 
 
-def _data(p: dict[str, Any], broken: str, style: str = "a") -> dict[str, Any]:
-    links = LINKS.get(p["id"], [])
+def _numeric(v: Any) -> bool:
+    return isinstance(v, (int, float, Decimal)) and not isinstance(v, bool)
+
+
+def _data(p: dict[str, Any], broken: str, style: str = "a",
+          links: list[tuple[str, dict[str, Any]]] | None = None) -> dict[str, Any]:
+    """get_counter's ``data`` for profile ``p`` from its links (B profile, {property: value})."""
+    if links is None:
+        links = LINKS.get(p["id"], [])
     props: dict[str, Any] = {}
-    for name, kind in KINDS.items():
+    names = list(KINDS) + list(dict.fromkeys(n for _, vals in links for n in vals if n not in KINDS))
+    for name in names:
+        kind = KINDS.get(name, "sum")
         having = [(b, vals[name]) for b, vals in links if name in vals]
         if not having:
             continue
+        if not all(_numeric(v) for _, v in having):
+            kind = "none"  # a property with a boolean value among its links: no top, no sum
         top: list[dict[str, Any]] | None = [] if style == "b" else None
         num = (lambda v: v) if style == "b" else float
         if kind == "top":
@@ -150,6 +210,17 @@ def _data(p: dict[str, Any], broken: str, style: str = "a") -> dict[str, Any]:
     return out
 
 
+def _links(a_id: str, links: list[tuple[str, dict[str, Any]]], style: str) -> list[dict[str, Any]]:
+    """relations/get's ``data``: style a orders the links by B profile id descending, numbers as
+    doubles, ``db_b`` 7; style b keeps the order they were made in, numbers as stored, ``db_b`` 3."""
+    if style != "b":
+        links = sorted(links, key=lambda bv: bv[0], reverse=True)
+    num = (lambda v: v) if style == "b" else (lambda v: v if isinstance(v, bool) else float(v))
+    return [{"profile_id_a": a_id, "xxh_a": xxhash.xxh64_hexdigest(a_id.encode()),
+             "profile_id_b": b, "xxh_b": xxhash.xxh64_hexdigest(b.encode()), "db_b": 3 if style == "b" else 7,
+             "props": {k: {"value": num(v)} for k, v in vals.items()}} for b, vals in links]
+
+
 def _xml_pretty(name: str, v: Any, depth: int = 0) -> str:
     """Style b: natural order, two-space indentation, nulls as empty elements, texts in CDATA."""
     pad = "\n" + "  " * depth
@@ -162,6 +233,8 @@ def _xml_pretty(name: str, v: Any, depth: int = 0) -> str:
         return "".join(_xml_pretty(name, i, depth) for i in v) or f"{pad}<{name}/>"
     if isinstance(v, str):
         return f"{pad}<{name}><![CDATA[{v}]]></{name}>"
+    if isinstance(v, bool):
+        v = "true" if v else "false"
     return f"{pad}<{name}>{v}</{name}>"
 
 
@@ -199,8 +272,18 @@ def _parse_xml_body(raw: bytes) -> dict[str, Any]:
     return out
 
 
-def make_app(broken: str = "", style: str = "a") -> Any:
+def make_app(broken: str = "", style: str = "a", *, relations_get: bool = False) -> Any:
+    """A WSGI app with a fresh store of links: get_counter, the four writes (attach at
+    ``writes.ATTACH_PATH``) and, with ``relations_get``, relations/get (off by default: the suite's
+    read-only run of ``tests/test_independent.py`` expects it to be "not available").
+    ``app.store`` is the store; ``app.unexpected`` collects exceptions a write raised that it
+    answered with an error envelope instead of crashing (tests assert it stays empty)."""
+    from tests.independent import writes
+
     broken_matching_guard[0] = broken == "matching_crash"
+    store = writes.Store(style)
+    unexpected: list[BaseException] = []
+    reads = ["/api/v1.1/relations/get_counter"] + (["/api/v1.1/relations/get"] if relations_get else [])
 
     def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
         query = dict(kv.split("=", 1) for kv in environ.get("QUERY_STRING", "").split("&") if "=" in kv)
@@ -210,10 +293,19 @@ def make_app(broken: str = "", style: str = "a") -> Any:
             raw = environ["wsgi.input"].read(size) if size else b""
             if environ["REQUEST_METHOD"] != "POST":
                 raise Fail(400, "POST only")
-            if environ.get("PATH_INFO", "").rstrip("/") != "/api/v1.1/relations/get_counter":
-                raise Fail(404, "unknown method")  # this deployment has get_counter only
+            path = environ.get("PATH_INFO", "").rstrip("/")
+            op = writes.WRITE_PATHS.get(path)
+            if path not in reads and op is None:
+                raise Fail(404, "unknown method")
             ctype = environ.get("CONTENT_TYPE", "").split(";")[0].strip()
-            if ctype == "application/json":
+            if op is not None:
+                if ctype == "application/json":
+                    fields = writes.parse_json(raw, style)
+                elif ctype in ("application/xml", "text/xml"):
+                    fields = writes.parse_xml(raw)
+                else:
+                    raise Fail(400, "unsupported Content-Type")
+            elif ctype == "application/json":
                 try:
                     fields = json.loads(raw.decode("utf-8"))
                 except (ValueError, RecursionError):
@@ -232,11 +324,27 @@ def make_app(broken: str = "", style: str = "a") -> Any:
                 raise Fail(401, "token required")
             if token != TOKEN and broken != "any_token":
                 raise Fail(401, "token not valid")
-            mode = _validate(fields)
-            if fields["rel_id"] != 9:
-                raise Fail(422, "no such relation")
-            env: dict[str, Any] = {"error": 0, "error_text": "Successful operation",
-                                   "data": _data(_find(fields, mode), broken, style)}
+            env: dict[str, Any]
+            if op is not None:
+                try:
+                    env = writes.handle(op, fields, store, broken)
+                except Fail:
+                    raise
+                except Exception as exc:  # R6: an envelope, never a crash (and the tests see it)
+                    unexpected.append(exc)
+                    raise Fail(400, "the request could not be processed") from None
+            else:
+                mode = _validate(fields)
+                if fields["rel_id"] != REL_ID:
+                    raise Fail(422, "no such relation")
+                p = _find(fields, mode)
+                stale = broken == "counter_stale_after_write"
+                links = store.pairs(p["id"], initial=stale and path.endswith("get_counter"))
+                if path.endswith("get_counter"):
+                    env = {"error": 0, "error_text": "Successful operation", "data": _data(p, broken, style, links)}
+                else:
+                    env = {"error": 0, "error_text": "Successful operation", "data": _links(p["id"], links, style),
+                           "total_count": len(links)}
         except Fail as f:
             env = {"error": f.code, "error_text": f.text}
             if style == "b":
@@ -245,6 +353,7 @@ def make_app(broken: str = "", style: str = "a") -> Any:
         if env["error_text"] == "unknown method":
             status = "404 Not Found"
         if style == "b":
+            env = writes.plain(env)
             env["api"] = "independent-b"
             code = env["error"]
             status = f"{code} Error" if 400 <= code < 500 else "200 OK"
@@ -265,4 +374,6 @@ def make_app(broken: str = "", style: str = "a") -> Any:
         start_response(status, [("Content-Type", ctype), ("Content-Length", str(len(body)))])
         return [body]
 
+    app.store = store  # type: ignore[attr-defined]
+    app.unexpected = unexpected  # type: ignore[attr-defined]
     return app
