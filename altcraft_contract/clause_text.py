@@ -149,4 +149,40 @@ RULES: dict[str, str] = {
         "A property whose `top` is not null: every top item names a link (`top[].profile_id` = that link's "
         "`profile_id_b`) with the same value, and no link that top leaves out has a larger value than the "
         "smallest value top shows (ties are free, as in D6)."),
+    "W1": (
+        "A write that succeeds answers `error` 0, `error_text` a string (\"\" as documented, or \"Successful "
+        "operation\"; in XML an empty `<error_text/>` is \"\"; E2.text does not apply), `profile_a` and "
+        "`profile_b` (24 lowercase hex) naming the two profiles written, and `relation_id` (an integer)."),
+    "W2": (
+        "`relation_id` equals the request's `rel_id` (the vendor's example shows another number, read as an "
+        "inconsistency of the example; waivable)."),
+    "W3": (
+        "`edit` replaces the values of the properties it names; a link that did not exist is created."),
+    "W4": (
+        "`strengthen` adds each numeric weight to the property's value (a negative weight lowers it); a property "
+        "the link did not carry starts from 0; a link that did not exist is created."),
+    "W5": (
+        "`detach` removes the link: relations/get no longer lists it and get_counter no longer counts it."),
+    "W6": (
+        "`attach` creates a link with the given weights. Its path is not published: it is checked only when the "
+        "target file names it (`[endpoints] attach`)."),
+    "W7": (
+        "Writes are atomic per request: a write answered with any non-zero `error` changes nothing relations/get "
+        "or get_counter shows."),
+    "W8": (
+        "`edit` with the same weights twice leaves the state of once; `strengthen` by `d` then by `-d` restores "
+        "every numeric value."),
+    "S1": (
+        "After every successful write, relations/get shows exactly the links and values the writes so far "
+        "predict from the state read at the start, and C1-C4 hold; numbers compare to 1e-9 relative. Free: "
+        "link and property order, whether a property at 0 stays listed, detach of a missing link answered "
+        "either way, attach on an existing link as edit or as an error, empty `weights` accepted or 400."),
+    "S2": (
+        "A write naming an unknown profile or `rel_id`, or without `profile_b`, is an error (R5 or R4), and S1 "
+        "still holds. The suite's invalid writes name ids no deployment plausibly uses, never a real one."),
+    "S3": (
+        "The suite's duty, not the server's: a run that writes does so only under `[writes]` (its `rel_id`, "
+        "`profile_a`, `profiles_b` and `properties`), and restores every link it touched to the values read "
+        "before its first write, also when a check fails, on Ctrl-C and on a transport error. A restore that "
+        "fails is reported with the exact state to restore by hand."),
 }

@@ -191,16 +191,23 @@ def endpoint_table(rec: dict[str, Any]) -> list[dict[str, Any]]:
     scenarios), or not selected (--endpoint); with its scenarios' results and its own clauses."""
     rows = []
     unavailable, selected = rec["endpoints"]["unavailable"], rec["endpoints"]["selected"]
+    writes = rec.get("writes") or {}
     for e in endpoints.ENDPOINTS.values():
-        own = [o for o in rec["outcomes"] if o.get("endpoint") == e.name]
+        if e.kind == "write":  # the write scenarios use every write endpoint (and both reads)
+            own = [o for o in rec["outcomes"] if o["clause"][0] in "WS" and o.get("endpoint") is None]
+        else:
+            own = [o for o in rec["outcomes"] if o.get("endpoint") == e.name]
         counts = Counter(o["status"] for o in own)
         # A shared clause's row covers every endpoint; this says which endpoint's answers broke it.
         failed = sorted({f["clause"] for o in own for f in o["failures"]})
         result = "not available" if e.name in unavailable else "checked" if e.name in selected else "not selected"
+        reason = unavailable.get(e.name, "")
+        if e.kind == "write" and result == "checked" and not writes.get("allowed"):
+            result, reason = "not run", next((o["reason"] for o in own if o["reason"]), "writes not allowed")
         rows.append({"name": e.name, "path": e.path, "title": e.title, "result": result,
-                     "reason": unavailable.get(e.name, ""), "scenarios": {s.value: counts.get(s.value, 0) for s in Status},
+                     "reason": reason, "scenarios": {s.value: counts.get(s.value, 0) for s in Status},
                      "clauses_failed": failed,
-                     "clauses": [c.id for c in clauses.CLAUSES if c.endpoint == e.name]})
+                     "clauses": [c.id for c in clauses.CLAUSES if c.endpoint in (e.name, endpoints.owner_of(e.name))]})
     return rows
 
 

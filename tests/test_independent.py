@@ -13,13 +13,18 @@ from tests.independent import server as independent
 from tests.suite import run_suite
 
 
-def run_against(tmp_path: Path, broken: str = "", style: str = "a") -> tuple[int, str]:
-    with LoopbackServer(independent.make_app(broken, style)) as srv:  # type: ignore[arg-type]
+def run_against(tmp_path: Path, broken: str = "", style: str = "a", *, writes: bool = False,
+                tests: str = "contract_tests") -> tuple[int, str]:
+    app = independent.make_app(broken, style, relations_get=writes)
+    with LoopbackServer(app) as srv:  # type: ignore[arg-type]
         target = tmp_path / "independent.toml"
-        text = independent.TARGET_B if style == "b" else independent.TARGET
+        if writes:
+            text = independent.TARGET_B_WRITES if style == "b" else independent.TARGET_WRITES
+        else:
+            text = independent.TARGET_B if style == "b" else independent.TARGET
         target.write_text(text.format(base_url=srv.base_url), encoding="utf-8")
-        proc = run_suite("--target", str(target), "--reports-dir", str(tmp_path),
-                         env={"INDEPENDENT_TOKEN": independent.TOKEN})
+        proc = run_suite("--target", str(target), "--reports-dir", str(tmp_path), *(["--writes"] if writes else []),
+                         env={"INDEPENDENT_TOKEN": independent.TOKEN}, tests=tests)
     return proc.returncode, proc.stdout
 
 
@@ -37,3 +42,19 @@ def test_a_correct_independent_implementation_passes(tmp_path: Path, style: str)
 def test_a_broken_independent_implementation_fails(tmp_path: Path, broken: str, clause: str, style: str) -> None:
     status, out = run_against(tmp_path, broken, style)
     assert status == 1 and clause in out, out[-3000:]
+
+
+@pytest.mark.parametrize("style", ["a", "b"])
+def test_a_correct_independent_implementation_of_the_writes_passes(tmp_path: Path, style: str) -> None:
+    """Its writes make other free choices (a missing link's detach refused, zeros dropped, exact
+    decimals, attach at another path, attach on a link refused): the suite passes them all."""
+    status, out = run_against(tmp_path, style=style, writes=True)
+    assert status == 0, out[-6000:]
+    for clause in ("W1", "W3", "W4", "W5", "W6", "W7", "W8", "S1", "S2", "S3"):
+        assert re.search(rf"\n  {clause} +passed", out), (clause, out[-4000:])
+
+
+@pytest.mark.parametrize(("broken", "clause"), sorted(independent.WRITE_DEFECTS.items()))
+def test_a_broken_independent_implementation_of_the_writes_fails(tmp_path: Path, broken: str, clause: str) -> None:
+    status, out = run_against(tmp_path, broken, writes=True, tests="contract_tests/test_writes.py")
+    assert status == 1 and re.search(rf"\n  {clause} +failed", out), out[-4000:]

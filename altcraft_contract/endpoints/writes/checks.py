@@ -155,5 +155,13 @@ def invalid_write_changes_nothing(a: After) -> Iterator[Failure]:
     yield from _links(a, "S2", "invalid_write_changes_nothing", lambda b: True)
 
 
+@relational("S3")
+def restored_as_before(initial: State, now: State, removable: list[str]) -> Iterator[str]:
+    """At the end, every link under [writes] is exactly as read before the first write (what is
+    still to do, as the writes that would do it)."""
+    for op, b, values in model.restore_plan(initial, now, removable):
+        yield f"{op} {b} {values}" if values else f"{op} {b}"
+
+
 JUDGES = {"W3": edit_replaces, "W4": strengthen_adds, "W5": detach_removes, "W6": attach_creates,
           "W7": failed_write_changes_nothing, "W8": repeat_changes_nothing, "S2": invalid_write_changes_nothing}

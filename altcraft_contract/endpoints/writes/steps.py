@@ -208,7 +208,7 @@ class Writer:
                     self.s.send(self.call(op, b, values if op != "detach" else None), Expect.anything("S3"))
             else:
                 last, _, _, _ = self.read()
-            if last is not None and model.restore_plan(self.initial, last, self.removable()):
+            if last is not None and list(checks.restored_as_before(self.initial, last, self.removable())):
                 raise ContractViolation([self.lost(last)])
             self.written = False
             _DIRTY.discard(self)
