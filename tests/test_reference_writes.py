@@ -295,8 +295,12 @@ def _elements(depth: int) -> st.SearchStrategy[str]:
                             _NAMES, st.lists(_elements(depth - 1), max_size=3), _TEXT)
 
 
-_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
-                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_NAMES, inner, max_size=4), max_leaves=12)
+def _containers(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(inner, max_size=3) | st.dictionaries(_NAMES, inner, max_size=4)
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5), _containers,
+                     max_leaves=12)
 
 
 @settings(max_examples=150, deadline=None, derandomize=True, database=None)
