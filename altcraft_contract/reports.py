@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -86,6 +87,36 @@ def write_all(doc: dict[str, Any], directory: str) -> list[str]:
     page = out / "report.html"
     page.write_text(redact(html_report.render(doc)), encoding="utf-8")
     written.append(str(page))
+    written += write_replays(doc, out)
+    return written
+
+
+def _sh(text: str) -> str:
+    """Text safe inside a double-quoted shell word (a base URL, a variable name)."""
+    return "".join(c for c in safe(text, one_line=True) if c.isalnum() or c in ":/._-[]@%+=,~")
+
+
+def write_replays(doc: dict[str, Any], out: Path) -> list[str]:
+    """For each failed write scenario, ``replay-writes-<n>.sh``: its steps' curl lines in order (the
+    token read from the environment), so a failing sequence replays outside the suite."""
+    written = []
+    failed = [sc for sc in doc["scenarios"] if sc["clause"][0] in "WS" and sc["failures"]]
+    for n, sc in enumerate(failed, 1):
+        f = next((f for f in sc["failures"] if f["exchanges"]), None)
+        if f is None:
+            continue
+        lines = ["#!/bin/sh", f"# {safe(sc['id'], one_line=True)}", f"# [{f['clause']}] {safe(f['title'], one_line=True)}",
+                 "# WARNING: this writes to the target again. Afterwards restore it as the report's S3 line",
+                 "# says, or run the suite's --writes scenario once more (it restores what it touched).",
+                 "set -e", f": \"${{BASE_URL:={_sh(doc['target']['base_url'])}}}\"",
+                 *[f": \"${{{var}:?export the API token first}}\"" for var in sorted(
+                     {v for ex in f["exchanges"] for v in re.findall(r"\$([A-Z_][A-Z0-9_]*)", ex["curl"])} - {"BASE_URL"})]]
+        for i, ex in enumerate(f["exchanges"], 1):
+            lines += [f"echo '--- request {i}: {ex['method']} {safe(ex['url'], one_line=True)}'",
+                      safe(ex["curl"], one_line=True), "echo"]
+        path = out / f"replay-writes-{n}.sh"
+        path.write_text(redact("\n".join(lines) + "\n"), encoding="utf-8")
+        written.append(str(path))
     return written
 
 
@@ -94,6 +125,8 @@ def clear_stale(directory: str) -> None:
     is worse than none."""
     for name in REPORT_FILES:
         (Path(directory) / name).unlink(missing_ok=True)
+    for old in Path(directory).glob("replay-writes-*.sh"):
+        old.unlink(missing_ok=True)
 
 
 def write_stopped(directory: str, exit_status: int, reason: str) -> list[str]:

@@ -39,7 +39,7 @@ class Fault:
     clause: str
     description: str
     also: tuple[str, ...] = ()  # clauses that necessarily fail with it
-    endpoints: tuple[str, ...] = ("get_counter",)  # where it acts (endpoints.py names); elsewhere the app is correct
+    endpoints: tuple[str, ...] = ("get_counter",)  # where it acts (endpoint names); elsewhere the app is correct
     request: Hook | None = None  # before the body is parsed
     parsed: Hook | None = None  # after parsing, before authorisation
     auth: Hook | None = None
