@@ -44,11 +44,16 @@ def suite_times(profiles: list[str]) -> list[tuple[str, float, int, str]]:
     # Both endpoints (the default), and quick for each endpoint alone (--endpoint).
     runs = [(p, []) for p in profiles] + [(f"quick, --endpoint {e}", ["--endpoint", e])
                                          for e in ("get_counter", "get") if "quick" in profiles]
-    for label, extra in runs:
+    # The writes (opt-in): with everything else, and alone, in each profile.
+    runs += [("quick, --writes", ["--writes"])] if "quick" in profiles else []
+    runs += [(f"{p}, the writes alone", ["--writes", "contract_tests/test_writes.py"]) for p in profiles]
+    for label, args in runs:
         profile = label.split(",")[0]
+        tests = next((a for a in args if a.startswith("contract_tests/")), "contract_tests")
+        extra = [a for a in args if a != tests]
         with tempfile.TemporaryDirectory() as out:
             started = time.perf_counter()
-            proc = subprocess.run([sys.executable, "-m", "pytest", "contract_tests", "-q", "-p", "no:cacheprovider",
+            proc = subprocess.run([sys.executable, "-m", "pytest", tests, "-q", "-p", "no:cacheprovider",
                                    "--hypothesis-profile", profile, "--reports-dir", out, *extra],
                                   cwd=ROOT, capture_output=True, text=True, check=False, env=ENV)
             secs = time.perf_counter() - started

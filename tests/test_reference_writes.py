@@ -68,7 +68,7 @@ def test_the_write_profile_is_found_but_not_a_read_scenario_s_profile() -> None:
 def test_write_paths_are_known_to_the_registry_but_not_read_endpoints() -> None:
     for name in ("strengthen", "edit", "detach", "attach"):
         assert endpoints.by_path(BASE + name + "/").name == name and endpoints.get(name).path == BASE + name
-    assert list(endpoints.ENDPOINTS) == ["get_counter", "get"]
+    assert list(endpoints.READS) == ["get_counter", "get"]
 
 
 def test_snapshot_is_equal_after_a_write_and_its_inverse() -> None:

@@ -51,3 +51,33 @@ def test_a_failing_sequence_leaves_a_replay_script_that_replays_it(tmp_path: Pat
         out = subprocess.run(["sh", str(script)], env=env, capture_output=True, text=True, timeout=60, check=True)
     # The edit set Donate to 12; the faulty server added it to 5: the replay shows the 17 again.
     assert '"relation_id": 3' in out.stdout and '"Donate": {"value": 17' in out.stdout, out.stdout[-2000:]
+
+
+def test_ctrl_c_during_the_writes_leaves_the_server_as_it_was(tmp_path: Path) -> None:
+    """A real SIGINT to a real run against a real server, once its writes have begun: the run ends
+    as interrupted (2) and the server's links are as before (the restore went through)."""
+    import signal
+    import sys
+    import time
+
+    from tests.suite import ROOT
+
+    app = server.make_app("v74", "none", Style(), frozenset({TOKEN}), latency_ms=15)
+    before = app.store.snapshot()
+    with server.LoopbackServer(app) as srv:
+        target = tmp_path / "staging.toml"
+        target.write_text(server.target_toml(server.target_for(srv.base_url, "v74")).replace(
+            'token_env = "ALTCRAFT_API_TOKEN"', 'token_env = "WRITES_TOKEN"'), encoding="utf-8")
+        env = {**os.environ, "WRITES_TOKEN": TOKEN}
+        proc = subprocess.Popen([sys.executable, "-m", "pytest", "contract_tests/test_writes.py", "-p", "no:cacheprovider",
+                                 "-q", "--target", str(target), "--writes", "--reports-dir", str(tmp_path)],
+                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + 60
+        while app.store.snapshot() == before and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert app.store.snapshot() != before, "the writes never began"
+        time.sleep(0.1)  # somewhere inside a scenario: between a write and its reads, or in the reads
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=120)
+        assert proc.returncode == 2, out[-3000:]
+        assert app.store.snapshot() == before, out[-3000:]
