@@ -85,6 +85,11 @@ def _w5_kept(app: ReferenceApp) -> None:
     assert ok(write(app, "detach")) and B1 in links(app) and counter(app)["total"] == 2
 
 
+def _w5_second_call(app: ReferenceApp) -> None:
+    assert ok(write(app, "detach")) and B1 in links(app)  # the first is dropped
+    assert ok(write(app, "detach")) and B1 not in links(app) and counter(app)["total"] == 1
+
+
 def _w5_counted(app: ReferenceApp) -> None:
     assert ok(write(app, "detach"))
     assert B1 not in links(app) and counter(app)["total"] == 2 and counter(app)["props"]["Like"]["sum"] == 2
@@ -112,6 +117,8 @@ def _s1_cache(app: ReferenceApp) -> None:
     assert counter(app)["props"]["Like"]["sum"] == 2
     write(app, "edit", Like=10)
     assert links(app)[B1]["Like"] == 10 and counter(app)["props"]["Like"]["sum"] == 2
+    write(app, "detach", B2)  # a detach refreshes the cache: the edit shows now
+    assert counter(app)["props"]["Like"]["sum"] == 10
 
 
 def _s1_spill(app: ReferenceApp) -> None:
@@ -134,7 +141,8 @@ EFFECTS: dict[str, Callable[[ReferenceApp], None]] = {
     "edit_answer_without_profile_b": _w1_no_b, "edit_answer_ids_uppercase": _w1_upper, "write_relation_id_is_1": _w2,
     "edit_adds": _w3_adds, "edit_of_missing_link_creates_nothing": _w3_missing, "strengthen_replaces": _w4_replaces,
     "strengthen_ignores_negative_weights": _w4_negative, "strengthen_missing_property_starts_at_1": _w4_start,
-    "detach_keeps_the_link": _w5_kept, "detach_still_counted_by_get_counter": _w5_counted, "attach_ignores_weights": _w6,
+    "detach_keeps_the_link": _w5_kept, "detach_needs_a_second_call": _w5_second_call,
+    "detach_still_counted_by_get_counter": _w5_counted, "attach_ignores_weights": _w6,
     "write_refused_after_applying_other_weights": _w7, "edit_with_current_values_doubles_them": _w8,
     "counter_cached_from_first_read": _s1_cache, "edit_spills_to_another_link": _s1_spill,
     "unknown_rel_id_written_under_3": _s2_rel, "unknown_profile_b_linked": _s2_b,
