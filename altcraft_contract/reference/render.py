@@ -82,6 +82,12 @@ def shape(envelope: dict[str, Any], style: Style) -> dict[str, Any]:
     elif style.extra_fields and isinstance(env.get("data"), dict):
         env["data"] = {**env["data"], "segment_hint": "demo", "updated_at": 1700000000}
         env["request_id"] = "ref-0001"
+    elif style.extra_fields:  # relations/get's links and the writes' answers carry extras too
+        if isinstance(env.get("data"), list):
+            env["data"] = [{**link, "created_at": 1700000000, "props": {
+                k: {**v, "updated_at": 1700000001} if isinstance(v, dict) else v
+                for k, v in link.get("props", {}).items()}} if isinstance(link, dict) else link for link in env["data"]]
+        env["request_id"] = "ref-0001"
     if style.volatile_extras:
         nonce = next(_COUNTER)
         env["request_id"] = f"req-{nonce}"

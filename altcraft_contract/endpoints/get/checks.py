@@ -120,3 +120,23 @@ def xml_links_are_repeated_data(ex: Exchange, target: Target) -> Iterator[Failur
         yield fail(ex, "G6", "xml_links_are_repeated_data", "total_count is not a child of <xml>",
                    "G6: total_count is a sibling of the <data> elements", path="/xml//total_count",
                    expected="<xml><data>…</data><total_count>…</total_count></xml>")
+
+
+ENVELOPE_FIELDS = frozenset({"error", "error_text", "data", "total_count"})
+LINK_FIELDS = frozenset({"profile_id_a", "xxh_a", "profile_id_b", "xxh_b", "db_b", "props"})
+
+
+@check("G2", applies=_is_success)
+def undocumented_link_fields_listed(ex: Exchange, target: Target) -> Iterator[Failure]:
+    """Fields of an answer or a link that the contract does not name are tolerated, and listed (as
+    D7 lists get_counter's), so drift between versions is visible; never a failure."""
+    seen = [f"relations/get $.{k}" for k in ex.envelope if k not in ENVELOPE_FIELDS]
+    for link in _links(ex):
+        seen += [f"relations/get $.data[].{k}" for k in link if k not in LINK_FIELDS]
+        props = link.get("props")
+        for name, prop in (props.items() if isinstance(props, dict) else ()):
+            if isinstance(prop, dict):
+                seen += [f"relations/get $.data[].props.{name}.{k}" for k in prop if k != "value"]
+    for path in dict.fromkeys(seen):
+        yield fail(ex, "G2", "undocumented_link_fields_listed", "Undocumented field", f"{path} is not in the contract",
+                   path=path, severity="note")

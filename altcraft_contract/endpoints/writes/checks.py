@@ -66,6 +66,20 @@ def relation_id_is_the_request_rel_id(ex: Exchange, target: Target) -> Iterator[
                    path="$.relation_id")
 
 
+ANSWER_FIELDS = frozenset({"error", "error_text", "profile_a", "profile_b", "relation_id"})
+
+
+@check("W1", applies=is_write_success)
+def undocumented_write_fields_listed(ex: Exchange, target: Target) -> Iterator[Failure]:
+    """Fields of a write's answer that the contract does not name are tolerated, and listed."""
+    name = endpoints.by_path(ex.call.path).name
+    for key in ex.envelope:
+        if key not in ANSWER_FIELDS:
+            yield fail(ex, "W1", "undocumented_write_fields_listed", "Undocumented field",
+                       f"relations/{name} $.{key} is not in the contract", path=f"relations/{name} $.{key}",
+                       severity="note")
+
+
 @dataclass(frozen=True)
 class After:
     """One write's aftermath: what the model predicts and what both reads show."""
