@@ -84,3 +84,41 @@ def test_resource_identifiers_are_read_and_checked(tmp_path: Path) -> None:
     assert load_target(write(tmp_path, MINIMAL)).profiles[0].resource_identifiers is None
     with pytest.raises(TargetFileInvalid, match="resource_identifiers"):
         load_target(write(tmp_path, MINIMAL + 'resource_identifiers = ["fax"]\n'))
+
+
+WRITES = ('\n[writes]\nrel_id = 3\nprofile_a = "5c910f6bc484d023b1309bf0"\n'
+          'profiles_b = ["5c910938c484d023b1300e01", "5c910938c484d023b1300e03"]\nproperties = ["Donate", "Like"]\n')
+
+
+def test_the_writes_table_and_attach_path_are_read(tmp_path: Path) -> None:
+    t = load_target(write(tmp_path, MINIMAL + WRITES + '[endpoints]\nattach = "/api/v1.1/relations/bind"\n'))
+    assert t.writes is not None and t.writes.profile_a == "5c910f6bc484d023b1309bf0"
+    assert t.writes.profiles_b == ("5c910938c484d023b1300e01", "5c910938c484d023b1300e03")
+    assert t.writes.properties == ("Donate", "Like") and t.paths == {"attach": "/api/v1.1/relations/bind"}
+    assert not t.allow_writes  # --writes is the other half
+    assert load_target(write(tmp_path, MINIMAL)).writes is None
+
+
+def test_the_example_s_writes_table_loads_when_uncommented(tmp_path: Path) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    body = text.split("# [writes]", 1)[1]
+    uncommented = "\n".join(line[2:] if line.startswith("# ") and ("=" in line or line.startswith("# [")) else line
+                            for line in ("# [writes]" + body).splitlines())
+    t = load_target(write(tmp_path, text.split("# Optional: let the suite write")[0] + uncommented))
+    assert t.writes is not None and t.paths == {"attach": "/api/v1.1/relations/attach"}
+
+
+@pytest.mark.parametrize(("extra", "words"), [
+    (WRITES.replace("5c910f6bc484d023b1309bf0", "5c910f6bc484d023b1309bee"), "is also a [[data.profiles]] profile"),
+    (WRITES.replace('"5c910938c484d023b1300e01"', '"nope"'), "not 24 lowercase hex"),
+    (WRITES.replace('properties = ["Donate", "Like"]', "properties = []"), "at least one"),
+    (WRITES.replace("rel_id = 3", "rel_id = 3\nrel = 4"), "unknown key 'rel'"),
+    (WRITES.replace('profile_a = "5c910f6bc484d023b1309bf0"\n', ""), "required key 'profile_a'"),
+    ('\n[endpoints]\ndetach = "/x"\n', "only attach may be named"),
+    ('\n[endpoints]\nattach = "http://elsewhere/x"\n', "is not a path"),
+    ('\n[write]\nrel_id = 3\n', "unknown table [write]"),
+])
+def test_a_wrong_writes_table_is_one_line_naming_the_fix(tmp_path: Path, extra: str, words: str) -> None:
+    with pytest.raises(TargetFileInvalid) as err:
+        load_target(write(tmp_path, MINIMAL + extra))
+    assert words in str(err.value) and "\n" not in str(err.value) and err.value.exit_status == 65
