@@ -71,6 +71,15 @@ def test_write_paths_are_known_to_the_registry_but_not_read_endpoints() -> None:
     assert list(endpoints.READS) == ["get_counter", "get"]
 
 
+def test_the_openapi_document_has_the_writes_and_the_schemathesis_module_leaves_them_out() -> None:
+    from altcraft_contract import st_checks
+    doc = json.loads((schemas.SCHEMA_DIR / "openapi.json").read_text("utf-8"))
+    assert {BASE + n for n in ("strengthen", "edit", "detach", "attach")} <= set(doc["paths"])
+    assert doc["paths"][BASE + "attach"]["post"]["x-published"] is False
+    paths = {op.ok().path for op in st_checks.load_schema().get_all_operations()}
+    assert paths == {e.path for e in endpoints.ENDPOINTS.values()}
+
+
 def test_snapshot_is_equal_after_a_write_and_its_inverse() -> None:
     app = _app()
     before = app.store.snapshot()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import Element
 
@@ -52,7 +52,6 @@ class Write:
     current: dict[str, Value] | None = None  # the link's values before the write; None: no link
     skip: bool = False  # answer success, change nothing (faults only)
     start: float | int = 0  # the value a property strengthen finds missing starts from (W4: 0)
-    touched: list[tuple[int, str, str]] = field(default_factory=list)  # links changed, for the hooks
 
 
 def endpoint_name(path: str) -> str:
@@ -166,7 +165,6 @@ def _apply(store: Store, w: Write, style: Style) -> None:
         store.strengthen(*key, numbers, start=w.start, drop_zeros=style.strengthen_zeros == "drop")
     else:  # edit, and attach (creating the link, or on an existing link acting like edit)
         store.edit(*key, w.weights)
-    w.touched.append(key)
 
 
 def execute(app: ReferenceApp, inc: Incoming, kind: str, fields: Mapping[str, Any], fault: Fault) -> dict[str, Any]:
