@@ -58,8 +58,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--reference-latency-ms", default="0",
                 help="delay every answer of the embedded endpoint (to measure the suite against a far target)")
     g.addoption("--endpoint", action="append", choices=list(endpoints.ENDPOINTS), default=None,
-                help="check only this endpoint (repeatable; default: every endpoint). The consistency "
-                     "scenarios (C) need both")
+                help="check only this endpoint (repeatable; default: every endpoint). A scenario that "
+                     "uses several (C: both reads; the writes: both reads and their writes) needs them all")
     g.addoption("--writes", action="store_true", default=False,
                 help="run the write scenarios under the target file's [writes] (restored at the end)")
     g.addoption("--dry-run", action="store_true", default=False,
