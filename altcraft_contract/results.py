@@ -74,7 +74,7 @@ def writes_record(run: Run) -> dict[str, Any]:
     last restore of whatever a write scenario left changed (an interrupted run)."""
     from .endpoints.writes import steps
 
-    lost = steps.restore_all()
+    lost = steps.restore_all(run.session)
     return {"allowed": run.session.target.allow_writes and run.session.target.writes is not None,
             "dry_run": run.session.dry_run, "planned": list(run.session.planned),
             "restore_failed": [failure_dict(f) for f in lost]}

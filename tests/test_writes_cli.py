@@ -81,3 +81,19 @@ def test_ctrl_c_during_the_writes_leaves_the_server_as_it_was(tmp_path: Path) ->
         out, _ = proc.communicate(timeout=120)
         assert proc.returncode == 2, out[-3000:]
         assert app.store.snapshot() == before, out[-3000:]
+
+
+def test_a_restore_that_cannot_work_is_loud_in_every_output(tmp_path: Path) -> None:
+    """On a server whose detach removes nothing, the link the suite created cannot be taken away:
+    the run says RESTORE FAILED with the state to restore by hand, in red at the end, in
+    results.json and in report.html."""
+    import json
+
+    proc = run_suite("--writes", "--fault", "detach_keeps_the_link", "--reports-dir", str(tmp_path),
+                     tests="contract_tests/test_writes.py")
+    assert proc.returncode == 1
+    last = proc.stdout.strip().splitlines()[-12:]
+    assert any("altcraft-contract: RESTORE FAILED" in line and "Restore by hand" in line for line in last), last
+    doc = json.loads((tmp_path / "results.json").read_text())
+    assert doc["writes"]["restore_failed"] and "5c910938c484d023b1300e03" in doc["writes"]["restore_failed"][0]["message"]
+    assert "restore-failed" in (tmp_path / "report.html").read_text()

@@ -44,7 +44,7 @@ class Step:
     record: ExchangeRecord | None = None
 
 
-@dataclass(eq=False)  # one writer is one set of writes: identity, so it can sit in _DIRTY
+@dataclass(eq=False)  # one writer is one set of writes: identity, so it can sit in the run's dirty set
 class Writer:
     s: Session
     scope: WriteScope
@@ -104,7 +104,7 @@ class Writer:
         self.model = {k: dict(v) for k, v in state.items()}
         self.steps = []
         if self.plan is None:
-            _DIRTY.add(self)
+            _of(self.s).dirty.add(self)
 
     def removable(self) -> list[str]:
         """The listed B profiles whose link the suite may remove and create again: none before the
@@ -161,7 +161,7 @@ class Writer:
         if failures:
             self.s.enforce([self._told(f) for f in failures])
         accepted = ex.error_code == 0
-        if accepted and predict and b is not None and op != "detach-missing":
+        if accepted and predict and b is not None:
             self.model = model.apply(self.model, op, b, weights or {})
         self.verify(op, b, clause if accepted else ("S2" if expect and expect.clause == "S2" else "W7"))
         return ex
@@ -193,7 +193,7 @@ class Writer:
                 self.plan.append(f"  restore: {op} {b} {values or ''}".rstrip())
             return
         if self.initial is None or not self.written:
-            _DIRTY.discard(self)
+            _of(self.s).dirty.discard(self)
             return
         token = gate.RESTORING.set(True)
         try:
@@ -211,7 +211,7 @@ class Writer:
             if last is not None and list(checks.restored_as_before(self.initial, last, self.removable())):
                 raise ContractViolation([self.lost(last)])
             self.written = False
-            _DIRTY.discard(self)
+            _of(self.s).dirty.discard(self)
             self.s.held("S3")
         except (TransportProblem, NotRun) as exc:
             raise ContractViolation([self.lost(None, str(exc))]) from None
@@ -226,23 +226,42 @@ class Writer:
             f"{self.scope.profile_a}: {model.describe(self.initial)}. Now: "
             f"{model.describe(current) if current is not None else 'unknown'}. {self.story()}",
             received=current, expected=self.initial, exchanges=self._records())
-        with _LOCK:
-            LOST.append(failure)
+        ledger = _of(self.s)
+        with ledger.lock:
+            ledger.lost.append(failure)
         return failure
 
 
-_LOCK = threading.Lock()
-_DIRTY: set[Writer] = set()
-LOST: list[Failure] = []  # restores that failed, for the loud lines at the end of the run
+@dataclass
+class Ledger:
+    """A run's writers that still owe a restore, and the restores that failed (for the loud lines
+    at the end of the run); kept on the session, so runs in one process do not mix."""
+
+    dirty: set[Writer] = field(default_factory=set)
+    lost: list[Failure] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def restore_all() -> list[Failure]:
-    """Restore what any writer left changed (the run ends: interrupted, or a scenario thread gave
-    up); the failures of those that could not be restored."""
-    for w in list(_DIRTY):
-        with suppress(ContractViolation):  # LOST keeps what failed
+_LEDGERS = threading.Lock()
+
+
+def _of(s: Session) -> Ledger:
+    with _LEDGERS:  # scenarios run side by side: one ledger per session, however many ask at once
+        ledger: Ledger | None = getattr(s, "writes_ledger", None)
+        if ledger is None:
+            ledger = Ledger()
+            s.writes_ledger = ledger  # type: ignore[attr-defined]
+        return ledger
+
+
+def restore_all(s: Session) -> list[Failure]:
+    """Restore what any writer of this run left changed (the run ends: interrupted, or a scenario
+    thread gave up); the failures of those that could not be restored."""
+    ledger = _of(s)
+    for w in list(ledger.dirty):
+        with suppress(ContractViolation):  # the ledger keeps what failed
             w.restore()
-    return list(LOST)
+    return list(ledger.lost)
 
 
 _ONE_AT_A_TIME = threading.Lock()
