@@ -62,7 +62,7 @@ def sequences(w: Writer) -> None:
             try:
                 w.write(op, b, wts, clause, **kw)
             except ContractViolation as v:
-                if not shortest or len(w.steps) < shortest_len[0]:
+                if not shortest or len(w.steps) <= shortest_len[0]:  # equal: a later one is more shrunk
                     shortest[:], shortest_len[0] = [v], len(w.steps)
                 raise
             except (TransportProblem, NotRun) as exc:
