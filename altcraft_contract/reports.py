@@ -106,8 +106,10 @@ def write_replays(doc: dict[str, Any], out: Path) -> list[str]:
         if f is None:
             continue
         lines = ["#!/bin/sh", f"# {safe(sc['id'], one_line=True)}", f"# [{f['clause']}] {safe(f['title'], one_line=True)}",
-                 "# WARNING: this writes to the target again. Afterwards restore it as the report's S3 line",
-                 "# says, or run the suite's --writes scenario once more (it restores what it touched).",
+                 "# WARNING: this writes to the target again, and nothing here puts it back. Afterwards",
+                 "# restore the links by hand (edit and detach) to the state the run started from:",
+                 *[f"#   {safe(m, one_line=True)}" for m in re.findall(r"state before step 1: \[([^\]]*)\]", f["message"])[:1]],
+                 "# The last request reads relations/get, so the end of the output shows where they are.",
                  "set -e", f": \"${{BASE_URL:={_sh(doc['target']['base_url'])}}}\"",
                  *[f": \"${{{var}:?export the API token first}}\"" for var in sorted(
                      {v for ex in f["exchanges"] for v in re.findall(r"\$([A-Z_][A-Z0-9_]*)", ex["curl"])} - {"BASE_URL"})]]
@@ -116,6 +118,7 @@ def write_replays(doc: dict[str, Any], out: Path) -> list[str]:
                       safe(ex["curl"], one_line=True), "echo"]
         path = out / f"replay-writes-{n}.sh"
         path.write_text(redact("\n".join(lines) + "\n"), encoding="utf-8")
+        path.chmod(0o755)  # run it as ./replay-writes-1.sh
         written.append(str(path))
     return written
 

@@ -151,7 +151,8 @@ def clause_table(rec: dict[str, Any]) -> list[dict[str, Any]]:
             result = Status.WAIVED.value
         elif held.get(c.id, 0):
             # Held where it ran; "incomplete" when some of its scenarios did not run at all.
-            result = "incomplete" if c.id in not_run else Status.PASSED.value
+            # An interrupted run (or one stopped early) cannot vouch for the rest of a clause either.
+            result = "incomplete" if c.id in not_run or rec.get("interrupted") else Status.PASSED.value
         elif blocked_by:
             result = "blocked"
         elif c.id in not_run:

@@ -101,7 +101,14 @@ def build_run(*, target_path: str | None = None, base_url: str | None = None, ap
         run = Run(Session(target, client, hypothesis_profile=hypothesis_profile, seed=seed))
     run._closers.extend(closers)
     # Writes need both the target's [writes] table and --writes (a dry run plans them, sends none).
-    run.session.target = replace(run.session.target, allow_writes=writes or dry_run)
+    if dry_run and not writes:
+        run.close()
+        raise SuiteInputError("--dry-run plans the writes that --writes would send", "add --writes")
+    if writes and run.session.target.writes is None:
+        run.close()
+        raise SuiteInputError(f"--writes asks for the writes, but {run.session.target.source} has no [writes] table",
+                              "add one (see targets/example.toml), or drop --writes")
+    run.session.target = replace(run.session.target, allow_writes=writes)
     run.session.dry_run = dry_run
     endpoints.use_paths(dict(run.session.target.paths))
     if shared_dir is None:  # a library caller: a private directory of the run's own, removed at close

@@ -223,6 +223,9 @@ def _writes(doc: Mapping[str, Any], where: str, data_profiles: set[str]) -> Writ
     if not table["profiles_b"] or not props or not all(isinstance(n, str) and n for n in props):
         raise TargetFileInvalid(f"{where}: [writes] needs at least one of profiles_b and one property name",
                                 'e.g. profiles_b = ["..."] and properties = ["Donate"]')
+    if table["profile_a"] in table["profiles_b"]:
+        raise TargetFileInvalid(f"{where}: [writes] profile_a {table['profile_a']} is also in profiles_b",
+                                "profiles_b names Database B profiles: the initiators of links to profile_a")
     if table["profile_a"] in data_profiles:
         # The read scenarios run beside the writes: they would see them and fail a correct server.
         raise TargetFileInvalid(f"{where}: [writes] profile_a {table['profile_a']} is also a [[data.profiles]] profile",

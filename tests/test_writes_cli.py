@@ -44,7 +44,9 @@ def test_a_failing_sequence_leaves_a_replay_script_that_replays_it(tmp_path: Pat
                      tests="contract_tests/test_writes.py", env={"ALTCRAFT_API_TOKEN": TOKEN})
     assert proc.returncode == 1 and "[W3]" in proc.stdout, proc.stdout[-3000:]
     script = tmp_path / "replay-writes-1.sh"
-    assert script.is_file() and TOKEN not in script.read_text()
+    assert script.is_file() and TOKEN not in script.read_text() and os.access(script, os.X_OK)
+    # The state to put back (5, or 5.0 once an earlier scenario's restore moved it back by strengthen).
+    assert re.search(r"#   5c910938c484d023b1300e01: Donate=5(\.0)?, Like=2", script.read_text())
     app = server.make_app("v74", "edit_adds", Style(), frozenset({TOKEN}))
     with server.LoopbackServer(app) as srv:
         env = {**os.environ, "BASE_URL": srv.base_url, "ALTCRAFT_API_TOKEN": TOKEN}
@@ -95,5 +97,19 @@ def test_a_restore_that_cannot_work_is_loud_in_every_output(tmp_path: Path) -> N
     last = proc.stdout.strip().splitlines()[-12:]
     assert any("altcraft-contract: RESTORE FAILED" in line and "Restore by hand" in line for line in last), last
     doc = json.loads((tmp_path / "results.json").read_text())
-    assert doc["writes"]["restore_failed"] and "5c910938c484d023b1300e03" in doc["writes"]["restore_failed"][0]["message"]
+    assert len(doc["writes"]["restore_failed"]) == 1  # once, and then the suite writes no more
+    assert "From the last read, that is: detach 5c910938c484d023b1300e03" in doc["writes"]["restore_failed"][0]["message"]
+    assert sum("altcraft-contract: RESTORE FAILED" in line for line in proc.stdout.splitlines()) == 1
+    assert "no more writes in this run: a restore failed" in proc.stdout
     assert "restore-failed" in (tmp_path / "report.html").read_text()
+
+
+def test_the_write_options_alone_are_one_line_and_65(tmp_path: Path) -> None:
+    target = tmp_path / "plain.toml"
+    target.write_text(server.target_toml(server.target_for("http://127.0.0.1:9", "v74")).split("[writes]")[0],
+                      encoding="utf-8")
+    no_table = run_suite("--target", str(target), "--writes", "--reports-dir", str(tmp_path),
+                         env={"ALTCRAFT_API_TOKEN": TOKEN})
+    assert no_table.returncode == 65 and "has no [writes] table" in no_table.stdout + no_table.stderr
+    dry_alone = run_suite("--dry-run", "--reports-dir", str(tmp_path))
+    assert dry_alone.returncode == 65 and "add --writes" in dry_alone.stdout + dry_alone.stderr

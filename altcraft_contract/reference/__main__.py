@@ -32,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     if not token:
         token = secrets.token_hex(16)
         print(f"# no {server.TOKEN_ENV} in the environment; this server accepts:", file=sys.stderr)
-        print(f"export {server.TOKEN_ENV}={token}", file=sys.stderr)
+        # A comment, so that output saved whole (stdout and stderr) is still a valid target file.
+        print(f"#   export {server.TOKEN_ENV}={token}", file=sys.stderr)
     try:
         app = server.make_app(args.api_version, args.fault, variants.VARIANTS[args.variant], frozenset({token}))
     except KeyError as exc:

@@ -135,7 +135,8 @@ class Writer:
         lines = [f"{st.n}. {st.what} -> {st.answer}" for st in shown]
         if len(self.steps) > len(shown):
             lines.insert(0, f"(the first {len(self.steps) - len(shown)} steps are left out)")
-        return "steps since the state was read: " + " | ".join(lines)
+        start = model.describe(self.initial) if self.initial is not None else "unknown"
+        return f"state before step 1: [{start}]; steps: " + " | ".join(lines)
 
     def _records(self, *extra: Exchange) -> tuple[ExchangeRecord, ...]:
         recs = [st.record for st in self.steps[-MAX_STEPS_SHOWN:] if st.record is not None]
@@ -159,7 +160,11 @@ class Writer:
         shown = {k: v for k, v in call.body_fields().items() if k != "profile_a"}
         self.note(f"{op} {fmt.upper()} {shown}", ex)
         if failures:
-            self.s.enforce([self._told(f) for f in failures])
+            hint = ""
+            if expect is None and ex.error_code not in (0, 400, 401, 402, 403) and b in self.scope.profiles_b:
+                # Refused as "not found" where success was due: a server fault, or a typo in the file.
+                hint = f" (if {b} is not a Database B profile of this target, fix [writes] profiles_b)"
+            self.s.enforce([self._told(f, hint) for f in failures])
         accepted = ex.error_code == 0
         if accepted and predict and b is not None:
             self.model = model.apply(self.model, op, b, weights or {})
@@ -181,8 +186,8 @@ class Writer:
         if failures:
             self.s.enforce(failures)
 
-    def _told(self, f: Failure) -> Failure:
-        return replace(f, message=f"{f.message}. {self.story()}")
+    def _told(self, f: Failure, hint: str = "") -> Failure:
+        return replace(f, message=f"{f.message}{hint}. {self.story()}")
 
     # -- restore (S3) --------------------------------------------------------------------------
     def restore(self) -> None:
@@ -219,16 +224,22 @@ class Writer:
             gate.RESTORING.reset(token)
 
     def lost(self, current: State | None, why: str = "") -> Failure:
+        """The S3 failure of a restore that did not hold: what to put back by hand, first (a long
+        message is cut at its end). Recorded once per state, and no write scenario runs after it."""
         assert self.initial is not None
+        todo = "; ".join(f"{op} {b}" + (f" {values}" if values else "")
+                         for op, b, values in model.restore_plan(self.initial, current or {}, self.removable()))
         failure = Failure(
             "S3", "restored_as_before", "RESTORE FAILED: the links under [writes] are not as they were",
             f"{why + '. ' if why else ''}Restore by hand, under rel_id {self.scope.rel_id} for profile_a "
-            f"{self.scope.profile_a}: {model.describe(self.initial)}. Now: "
-            f"{model.describe(current) if current is not None else 'unknown'}. {self.story()}",
+            f"{self.scope.profile_a}, to: {model.describe(self.initial)}. "
+            + (f"From the last read, that is: {todo}. Now: {model.describe(current)}. " if current is not None
+               else "Its state now is unknown. ") + self.story(),
             received=current, expected=self.initial, exchanges=self._records())
         ledger = _of(self.s)
         with ledger.lock:
-            ledger.lost.append(failure)
+            if not any(f.received == failure.received and f.expected == failure.expected for f in ledger.lost):
+                ledger.lost.append(failure)
         return failure
 
 
@@ -294,6 +305,8 @@ def writing(s: Session) -> Iterator[Writer]:
 
 
 def _restoring(w: Writer) -> Iterator[Writer]:
+    if _of(w.s).lost:  # writing on would change a target the suite already could not put back
+        raise NotRun("no more writes in this run: a restore failed (the RESTORE FAILED line says what to put back)")
     w.start()
     try:
         yield w
