@@ -25,7 +25,7 @@ def failure_dict(f: Failure) -> dict[str, Any]:
 
 def outcome_dict(o: Outcome) -> dict[str, Any]:
     return {"id": o.scenario.id, "clause": o.scenario.clause, "endpoint": o.scenario.endpoint if o.scenario.shared
-            else None, "status": o.status.value, "reason": o.reason,
+            else None, "uses": list(o.scenario.uses), "status": o.status.value, "reason": o.reason,
             "transport_error": o.transport_error, "requests": o.requests, "seconds": round(o.seconds, 3),
             "failures": [failure_dict(f) for f in o.failures], "waived": [failure_dict(f) for f in o.waived]}
 
@@ -194,8 +194,8 @@ def endpoint_table(rec: dict[str, Any]) -> list[dict[str, Any]]:
     unavailable, selected = rec["endpoints"]["unavailable"], rec["endpoints"]["selected"]
     writes = rec.get("writes") or {}
     for e in endpoints.ENDPOINTS.values():
-        if e.kind == "write":  # the write scenarios use every write endpoint (and both reads)
-            own = [o for o in rec["outcomes"] if o["clause"][0] in "WS" and o.get("endpoint") is None]
+        if e.kind == "write":  # the write scenarios that send to this endpoint
+            own = [o for o in rec["outcomes"] if o["clause"][0] in "WS" and e.name in o.get("uses", ())]
         else:
             own = [o for o in rec["outcomes"] if o.get("endpoint") == e.name]
         counts = Counter(o["status"] for o in own)
