@@ -75,9 +75,13 @@ class Prefetch:
     def __init__(self, scenarios: list[Scenario], session: Session, concurrency: int) -> None:
         self.session = session
         self.pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="altcraft-scenario")
+        # The exclusive ones (the writes) one after another, in registration order: each one's verdict
+        # may depend on what the one before it left (a restore that failed stops the rest).
+        self.serial = ThreadPoolExecutor(max_workers=1, thread_name_prefix="altcraft-exclusive")
         # The long generated scenarios first, so none of them starts last and sets the run's length.
-        ordered = sorted(scenarios, key=lambda s: "generated" not in s.title)
+        ordered = sorted((s for s in scenarios if not s.exclusive), key=lambda s: "generated" not in s.title)
         self.futures: dict[str, Future[Outcome]] = {s.id: self.pool.submit(run_scenario, s, session) for s in ordered}
+        self.futures.update({s.id: self.serial.submit(run_scenario, s, session) for s in scenarios if s.exclusive})
 
     def take(self, scenario_id: str) -> Outcome | None:
         future = self.futures.pop(scenario_id, None)
@@ -94,8 +98,9 @@ class Prefetch:
 
     def stop(self, why: str) -> None:
         self.session.client.gate.stopped = why
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.close()
 
     def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        for pool in (self.pool, self.serial):
+            pool.shutdown(wait=True, cancel_futures=True)
 

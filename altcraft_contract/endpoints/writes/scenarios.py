@@ -82,6 +82,28 @@ def target_of(w: Writer) -> tuple[str, str, str]:
     return b, props[0], props[1] if len(props) > 1 else props[0]
 
 
+# In this order: detach first, so a server whose detach does not remove is named (W5) before the
+# restore it breaks stops the writes; the generated sequences last.
+def _needs_detachable(target: Target) -> str | None:
+    return None  # known only after the state is read: detaches() says so then
+
+
+@_write_scenario("W5", "detach removes the link from both reads; a second detach changes nothing", ("detach", "edit"),
+                 _needs_detachable)
+def detaches(w: Writer) -> None:
+    p1 = w.scope.properties[0]
+    b = detachable(w)
+    if b is None:
+        raise NotRun("no B profile in [writes] profiles_b can be removed and put back: name one without a link, "
+                     "or one whose link carries only the listed properties")
+    if b not in w.model:
+        w.write("edit", b, {p1: 6}, "W3")
+    w.write("detach", b, None, "W5")
+    # Detaching a link that is not there: an error or a success (free), never a change.
+    w.write("detach", b, None, "W5", expect=Expect.anything("W5", "detach of a missing link: either answer"),
+            fmt="xml")
+
+
 @_write_scenario("W3", "edit replaces values and creates a link; the same edit twice is as once (W3, W8)", ("edit",))
 def edits(w: Writer) -> None:
     b, p1, p2 = target_of(w)
@@ -109,24 +131,18 @@ def strengthens(w: Writer) -> None:
         w.write("strengthen", new, {q1: 3}, "W4", fmt="xml")
 
 
-def _needs_detachable(target: Target) -> str | None:
-    return None  # known only after the state is read: detaches() says so then
-
-
-@_write_scenario("W5", "detach removes the link from both reads; a second detach changes nothing", ("detach", "edit"),
-                 _needs_detachable)
-def detaches(w: Writer) -> None:
-    p1 = w.scope.properties[0]
-    b = detachable(w)
-    if b is None:
-        raise NotRun("no B profile in [writes] profiles_b can be removed and put back: name one without a link, "
-                     "or one whose link carries only the listed properties")
-    if b not in w.model:
-        w.write("edit", b, {p1: 6}, "W3")
-    w.write("detach", b, None, "W5")
-    # Detaching a link that is not there: an error or a success (free), never a change.
-    w.write("detach", b, None, "W5", expect=Expect.anything("W5", "detach of a missing link: either answer"),
-            fmt="xml")
+@_write_scenario("S2", "invalid writes are refused and change nothing (S2, W7)", ("edit", "strengthen"))
+def invalid_writes(w: Writer) -> None:
+    b, p1, p2 = target_of(w)
+    refused = Expect.error("S2", forbidden={401, 402, 403}, reason="a write that names nothing that exists")
+    unknown_rel = w.s.target.unknown_rel_id or UNKNOWN_REL_ID
+    w.write("edit", b, {p1: 9}, "S2", expect=refused, rel_id=unknown_rel, predict=False)
+    w.write("edit", UNKNOWN_PROFILE_B, {p1: 9}, "S2", expect=refused, predict=False)
+    w.write("strengthen", None, {p1: 9}, "S2", expect=refused, predict=False)
+    # One weight that is no number or boolean: the request is incorrect (R4), and nothing of it
+    # may stay, not even the valid weight before it (W7).
+    bad: dict[str, Any] = {p1: 5, p2: "five"} if p2 != p1 else {p1: "five"}
+    w.write("strengthen", b, bad, "W7", expect=Expect.error("R4", {400}, reason="a weight that is not a number"))
 
 
 def _needs_attach(target: Target) -> str | None:
@@ -143,20 +159,6 @@ def attaches(w: Writer) -> None:
         raise NotRun("attach needs a B profile in [writes] profiles_b without a link")
     w.write("attach", b, {p1: 8, p2: 0.5}, "W6")
     w.write("detach", b, None, "W5")
-
-
-@_write_scenario("S2", "invalid writes are refused and change nothing (S2, W7)", ("edit", "strengthen"))
-def invalid_writes(w: Writer) -> None:
-    b, p1, p2 = target_of(w)
-    refused = Expect.error("S2", forbidden={401, 402, 403}, reason="a write that names nothing that exists")
-    unknown_rel = w.s.target.unknown_rel_id or UNKNOWN_REL_ID
-    w.write("edit", b, {p1: 9}, "S2", expect=refused, rel_id=unknown_rel, predict=False)
-    w.write("edit", UNKNOWN_PROFILE_B, {p1: 9}, "S2", expect=refused, predict=False)
-    w.write("strengthen", None, {p1: 9}, "S2", expect=refused, predict=False)
-    # One weight that is no number or boolean: the request is incorrect (R4), and nothing of it
-    # may stay, not even the valid weight before it (W7).
-    bad: dict[str, Any] = {p1: 5, p2: "five"} if p2 != p1 else {p1: "five"}
-    w.write("strengthen", b, bad, "W7", expect=Expect.error("R4", {400}, reason="a weight that is not a number"))
 
 
 def register_machine() -> None:

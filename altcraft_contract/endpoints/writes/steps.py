@@ -34,6 +34,7 @@ from .model import State
 UNKNOWN_PROFILE_B = "ffffffffffffffffffff0000"
 UNKNOWN_REL_ID = 2000000003
 MAX_STEPS_SHOWN = 30
+LOST_MARK = "writes-restore-failed"  # in the run's private directory: a restore failed in some process
 
 
 @dataclass
@@ -240,6 +241,9 @@ class Writer:
         with ledger.lock:
             if not any(f.received == failure.received and f.expected == failure.expected for f in ledger.lost):
                 ledger.lost.append(failure)
+        if self.s.workdir:  # the other xdist workers stop writing too
+            with open(os.path.join(self.s.workdir, LOST_MARK), "a", encoding="utf-8"):
+                pass
         return failure
 
 
@@ -305,7 +309,8 @@ def writing(s: Session) -> Iterator[Writer]:
 
 
 def _restoring(w: Writer) -> Iterator[Writer]:
-    if _of(w.s).lost:  # writing on would change a target the suite already could not put back
+    marked = bool(w.s.workdir) and os.path.exists(os.path.join(str(w.s.workdir), LOST_MARK))
+    if _of(w.s).lost or marked:  # writing on would change a target the suite already could not put back
         raise NotRun("no more writes in this run: a restore failed (the RESTORE FAILED line says what to put back)")
     w.start()
     try:
