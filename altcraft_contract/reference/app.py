@@ -61,12 +61,7 @@ def _bearer(value: str | None) -> str | None:
 
 
 def _xml_fields(raw: bytes) -> dict[str, Any]:
-    try:
-        root = xmlcodec.parse(raw)
-    except xmlcodec.XMLDecodeError as exc:
-        raise Reject(400, f"Incorrect request: XML {exc}") from None
-    if root.tag != "xml":
-        raise Reject(400, "Incorrect request: the root element must be <xml>")
+    root = writes.xml_root(raw)
     names = [child.tag for child in root]
     if any(len(child) for child in root) or len(set(names)) != len(names):
         raise Reject(400, "Incorrect request: each field must be a single text element")

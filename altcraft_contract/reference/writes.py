@@ -76,15 +76,21 @@ def _children(el: Element) -> list[Element]:
     return kids
 
 
-def xml_fields(raw: bytes) -> dict[str, Any]:
-    """The fields of an XML write request, typed: flat fields by the request XSD (as the reads),
-    the profile objects' fields likewise, each weight as an integer, a float or true/false."""
+def xml_root(raw: bytes) -> Element:
+    """An XML request's ``<xml>`` root, parsed defensively; anything else is a 400 (reads and writes)."""
     try:
         root = xmlcodec.parse(raw)
     except xmlcodec.XMLDecodeError as exc:
         raise Reject(400, f"Incorrect request: XML {exc}") from None
     if root.tag != "xml":
         raise Reject(400, "Incorrect request: the root element must be <xml>")
+    return root
+
+
+def xml_fields(raw: bytes) -> dict[str, Any]:
+    """The fields of an XML write request, typed: flat fields by the request XSD (as the reads),
+    the profile objects' fields likewise, each weight as an integer, a float or true/false."""
+    root = xml_root(raw)
     kids = [k for k in root if isinstance(k.tag, str)]
     names = [k.tag for k in kids]
     if len(set(names)) != len(names):
