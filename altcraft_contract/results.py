@@ -160,6 +160,9 @@ def clause_table(rec: dict[str, Any]) -> list[dict[str, Any]]:
         elif stop:
             result = Status.NOT_RUN.value
             not_run[c.id] = [f"the run stopped early: {stop}"]
+        elif missing := _unselected(c, rec["endpoints"]["selected"]):
+            result = Status.NOT_RUN.value
+            not_run[c.id] = [f"not selected: it needs {', '.join(missing)} (--endpoint)"]
         else:
             result = "not covered"
         rows.append({"clause": c.id, "level": c.level, "family": clauses.FAMILIES[c.family], "title": c.title,
@@ -169,6 +172,14 @@ def clause_table(rec: dict[str, Any]) -> list[dict[str, Any]]:
                      "blocked_by": blocked_by if result == "blocked" else [],
                      "not_run_reasons": sorted(set(not_run.get(c.id, []))), "facets": _facets_of(rec, c.id)})
     return rows
+
+
+def _unselected(c: clauses.Clause, selected: list[str]) -> list[str]:
+    """The endpoints a clause needs that ``--endpoint`` left out (C and the writes need both reads)."""
+    if c.endpoint is None and c.family != "C":
+        return []
+    needed = [c.endpoint] if c.endpoint in endpoints.READS else list(endpoints.READS)
+    return [f"relations/{n}" for n in needed if n not in selected]
 
 
 def clause_group(row: dict[str, Any]) -> str:

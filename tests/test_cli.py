@@ -78,3 +78,7 @@ def test_endpoint_option_narrows_the_run_and_the_reports_say_so(tmp_path: Path) 
     assert doc["scenarios"] and all(sc["endpoint"] in ("get_counter", None) for sc in doc["scenarios"])
     assert not any(sc["clause"].startswith("C") for sc in doc["scenarios"])  # the consistency ones need both reads
     assert "relations/get " not in json.dumps([sc["id"] for sc in doc["scenarios"]])
+    # The clauses left without scenarios say why: the endpoint they need was not selected.
+    rows = {row["clause"]: row for row in doc["clauses"]}
+    assert rows["G1"]["result"] == "not run" and "needs relations/get (--endpoint)" in rows["G1"]["not_run_reasons"][0]
+    assert rows["C1"]["result"] == "not run" and rows["D1"]["result"] == "passed"
