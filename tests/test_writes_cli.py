@@ -113,3 +113,33 @@ def test_the_write_options_alone_are_one_line_and_65(tmp_path: Path) -> None:
     assert no_table.returncode == 65 and "has no [writes] table" in no_table.stdout + no_table.stderr
     dry_alone = run_suite("--dry-run", "--reports-dir", str(tmp_path))
     assert dry_alone.returncode == 65 and "add --writes" in dry_alone.stdout + dry_alone.stderr
+
+
+def test_ctrl_c_during_the_writes_under_two_workers_leaves_the_server_as_it_was(tmp_path: Path) -> None:
+    """As a terminal sends it: SIGINT to the whole process group of a `-n 2` run, once the writes
+    have begun; each worker restores what its scenario touched."""
+    import signal
+    import sys
+    import time
+
+    from tests.suite import ROOT
+
+    app = server.make_app("v74", "none", Style(), frozenset({TOKEN}), latency_ms=15)
+    before = app.store.snapshot()
+    with server.LoopbackServer(app) as srv:
+        target = tmp_path / "staging.toml"
+        target.write_text(server.target_toml(server.target_for(srv.base_url, "v74")), encoding="utf-8")
+        env = {**os.environ, "ALTCRAFT_API_TOKEN": TOKEN}
+        proc = subprocess.Popen([sys.executable, "-m", "pytest", "contract_tests/test_writes.py", "-p", "no:cacheprovider",
+                                 "-q", "-n", "2", "--target", str(target), "--writes", "--reports-dir", str(tmp_path)],
+                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                start_new_session=True)
+        deadline = time.monotonic() + 90
+        while app.store.snapshot() == before and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert app.store.snapshot() != before, "the writes never began"
+        time.sleep(0.1)
+        os.killpg(proc.pid, signal.SIGINT)
+        out, _ = proc.communicate(timeout=120)
+        assert proc.returncode == 2, out[-3000:]
+        assert app.store.snapshot() == before, out[-3000:]
