@@ -67,3 +67,6 @@ def test_baselines_record_relations_get_beside_get_counter(tmp_path: Path) -> No
     assert {"$.total_count", "$.data[].xxh_b", "$.data[].props.*.value"} <= set(listing["shape"])
     assert "$.data.profile_xxh" in counter["shape"] and listing["xml_differences"] == []
     assert "relations/get › no token" in probes and "relations/get › unknown profile" in probes
+    # Only the reads are probed: a baseline never sends anything to a write path.
+    assert not any(pid.startswith(("relations/edit", "relations/strengthen", "relations/detach", "relations/attach"))
+                   for pid in probes)
