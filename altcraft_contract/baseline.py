@@ -2,7 +2,8 @@
 
 ``--record-baseline FILE`` stores, per probe, the HTTP status, error code and text, the shape of the
 answer (field paths and JSON types, property names folded to ``*``), the undocumented fields and
-the JSON/XML differences. ``--compare-baseline FILE`` runs the same probes and lists every change.
+the JSON/XML differences; with ``--writes``, a fixed sequence of writes too (restored).
+``--compare-baseline FILE`` runs the same probes and lists every change.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from . import __version__, endpoints, schemas
 from .calls import Auth, Call, Expect
 from .checks.parity import parity_diff
 from .checks.views import LINK_FIELDS
+from .endpoints.writes.baseline import observe_writes
 from .redact import bounded
 from .session import Session
 
@@ -113,7 +115,7 @@ def record(session: Session) -> dict[str, Any]:
     return {"format": FORMAT, "suite_version": __version__,
             "recorded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "recorded_on": f"{t.base_url} (api {t.api_version})",
-            "probes": {pid: observe(session, call) for pid, call in probes(session)}}
+            "probes": {**{pid: observe(session, call) for pid, call in probes(session)}, **observe_writes(session)}}
 
 
 def load(path: str) -> dict[str, Any]:

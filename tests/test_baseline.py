@@ -70,3 +70,21 @@ def test_baselines_record_relations_get_beside_get_counter(tmp_path: Path) -> No
     # Only the reads are probed: a baseline never sends anything to a write path.
     assert not any(pid.startswith(("relations/edit", "relations/strengthen", "relations/detach", "relations/attach"))
                    for pid in probes)
+
+
+def test_with_writes_a_free_choice_of_the_writes_that_changes_is_listed(tmp_path: Path) -> None:
+    """The baseline's write probes: recorded and compared only with --writes, restored; a platform
+    that starts refusing a detach of a missing link (free, so no failure) shows as a change."""
+    base = tmp_path / "baseline.json"
+    rec = run_suite("--writes", "--record-baseline", str(base), "--reports-dir", str(tmp_path), *ONE_TEST)
+    assert rec.returncode == 0, rec.stdout[-2000:]
+    probes = json.loads(base.read_text())["probes"]
+    assert probes["writes › detach a missing link"]["error"] == 0 and probes["writes › edit creates a link"]["error"] == 0
+    assert probes["writes › edit an unknown profile_b"]["error"] not in (0, None)
+    cmp = run_suite("--writes", "--compare-baseline", str(base), "--reports-dir", str(tmp_path),
+                    "--reference-variant", "writes-refusing", *ONE_TEST)
+    assert cmp.returncode == BEHAVIOUR_CHANGED, cmp.stdout[-2000:]
+    changes = json.loads((tmp_path / "results.json").read_text())["behaviour_changes"]["changes"]
+    assert any(c["kind"] == "error code changed" and "writes › detach a missing link" in c["probes"] for c in changes)
+    # What the contract fixes stays: an edit still succeeds.
+    assert not any(c["kind"] == "error code changed" and "writes › edit creates a link" in c["probes"] for c in changes)
