@@ -165,3 +165,29 @@ def test_write_scenarios_run_one_at_a_time() -> None:
         assert run.reference.store.snapshot() == before
     finally:
         run.close()
+
+
+def test_the_restore_writes_only_to_the_listed_b_profiles() -> None:
+    """Someone else links another B profile to profile_a during the run (a shared staging): S1 says
+    the listing changed, and the restore leaves that link alone: it is not the suite's to undo."""
+    from altcraft_contract.reference.data import A5
+
+    other = "5c910938c484d023b1300e04"  # a B profile of the store that [writes] does not list
+    run = _run(writes=True)
+    sent_to: list[str] = []
+    original = run.session.client.send
+
+    def colleague(call: Any, expect: Any) -> Any:
+        fields = call.body_fields()
+        if call.path in WRITE_PATHS and "profile_a" in fields:  # a write (not the availability probe)
+            sent_to.append(str((fields.get("profile_b") or {}).get("profile_id")))
+            if not sent_to[:-1]:  # right after the suite's first write
+                run.reference.store.put(3, A5, other, {"Like": 9})
+        return original(call, expect)
+    run.session.client.send = colleague  # type: ignore[method-assign]
+    try:
+        out = run_scenario(next(s for s in _writes() if s.clause == "W3"), run.session)
+        assert "S1" in out.failed_clauses and "S3" not in out.failed_clauses, [f.render() for f in out.failures]
+        assert other not in sent_to and run.reference.store.get(3, A5, other) is not None
+    finally:
+        run.close()

@@ -96,12 +96,18 @@ class After:
     api_version: str
 
 
+MAX_LINKS_SHOWN = 20  # a target may list thousands of links: past this many, one line says how many more
+
+
 def _links(a: After, clause: str, name: str, which: Callable[[str], bool]) -> Iterator[Failure]:
-    for b, why in model.state_diffs(a.expected, a.got).items():
-        if which(b):
-            yield Failure(clause, name, f"after step {a.step} ({a.op}), relations/get shows {b} other than predicted",
-                          f"{why}. {a.story}", received=a.got.get(b), expected=a.expected.get(b),
-                          path=f"$.data[profile_id_b={b}]", exchanges=a.records)
+    differing = [(b, why) for b, why in model.state_diffs(a.expected, a.got).items() if which(b)]
+    for b, why in differing[:MAX_LINKS_SHOWN]:
+        yield Failure(clause, name, f"after step {a.step} ({a.op}), relations/get shows {b} other than predicted",
+                      f"{why}. {a.story}", received=a.got.get(b), expected=a.expected.get(b),
+                      path=f"$.data[profile_id_b={b}]", exchanges=a.records)
+    if len(differing) > MAX_LINKS_SHOWN:
+        yield Failure(clause, name, f"after step {a.step} ({a.op}), {len(differing) - MAX_LINKS_SHOWN} more links "
+                      "differ from the prediction", a.story, exchanges=a.records[-1:])
 
 
 def _reads_agree(a: After, clause: str) -> Iterator[Failure]:

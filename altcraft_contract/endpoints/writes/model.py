@@ -15,6 +15,7 @@ from typing import Any
 Value = int | float | bool
 Values = dict[str, Value]
 State = dict[str, Values]  # profile_id_b -> the values of its link; a B profile without a link is absent
+MAX_PROBLEMS = 10
 
 
 def is_number(v: Any) -> bool:
@@ -59,6 +60,8 @@ def state_from_links(links: Iterable[Any], profile_a: str) -> tuple[State, list[
                 else:
                     problems.append(f"{link['profile_id_b']}.{name} has no number or boolean value: {prop!r}"[:200])
         state[link["profile_id_b"].lower()] = values
+    if len(problems) > MAX_PROBLEMS:  # a hostile listing: a few examples and a count, not a failure each
+        problems = [*problems[:MAX_PROBLEMS], f"... and {len(problems) - MAX_PROBLEMS} more"]
     return state, problems
 
 

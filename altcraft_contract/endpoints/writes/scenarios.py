@@ -84,12 +84,7 @@ def target_of(w: Writer) -> tuple[str, str, str]:
 
 # In this order: detach first, so a server whose detach does not remove is named (W5) before the
 # restore it breaks stops the writes; the generated sequences last.
-def _needs_detachable(target: Target) -> str | None:
-    return None  # known only after the state is read: detaches() says so then
-
-
-@_write_scenario("W5", "detach removes the link from both reads; a second detach changes nothing", ("detach", "edit"),
-                 _needs_detachable)
+@_write_scenario("W5", "detach removes the link from both reads; a second detach changes nothing", ("detach", "edit"))
 def detaches(w: Writer) -> None:
     p1 = w.scope.properties[0]
     b = detachable(w)

@@ -28,7 +28,7 @@ from ...session import Session
 from ...target import WriteScope
 from .. import GET, GET_COUNTER, get
 from . import checks, model
-from .model import State
+from .model import State, Values
 
 # Ids no deployment plausibly uses: S2's invalid writes name these, never a real profile or relation.
 UNKNOWN_PROFILE_B = "ffffffffffffffffffff0000"
@@ -119,6 +119,17 @@ class Writer:
         allowed = set(self.scope.properties)
         return [b for b in self.scope.profiles_b if b not in self.initial or set(self.initial[b]) <= allowed]
 
+    def ours(self, state: State) -> State:
+        """The links the suite may write to (S3): the listed B profiles, and the id of S2's invalid
+        writes (undone if a faulty server linked it). Others of profile_a are judged, never written,
+        whoever changed them: on a shared staging someone else may have."""
+        mine = {*self.scope.profiles_b, UNKNOWN_PROFILE_B}
+        return {b: values for b, values in state.items() if b in mine}
+
+    def restore_plan(self, current: State, by: str = "edit") -> list[tuple[str, str, Values]]:
+        assert self.initial is not None
+        return model.restore_plan(self.ours(self.initial), self.ours(current), self.removable(), by=by)
+
     def writable(self, b: str) -> list[str]:
         """The properties the suite may write to ``b``'s link: any listed one on a removable link;
         on another, only those it already carries (a property added there could not be taken away)."""
@@ -141,7 +152,7 @@ class Writer:
         lines = [f"{st.n}. {st.what} -> {st.answer}" for st in shown]
         if len(self.steps) > len(shown):
             lines.insert(0, f"(the first {len(self.steps) - len(shown)} steps are left out)")
-        start = model.describe(self.initial) if self.initial is not None else "unknown"
+        start = model.describe(self.ours(self.initial)) if self.initial is not None else "unknown"
         return f"state before step 1: [{start}]; steps: " + " | ".join(lines)
 
     def _records(self, *extra: Exchange) -> tuple[ExchangeRecord, ...]:
@@ -200,7 +211,7 @@ class Writer:
         """Bring every link back to the state read at the start; raise an S3 failure, with the exact
         state to restore by hand, when that does not work. Sent also after Ctrl-C or a spent budget."""
         if self.plan is not None and self.initial is not None:
-            for op, b, values in model.restore_plan(self.initial, self.model, self.removable()):
+            for op, b, values in self.restore_plan(self.model):
                 self.plan.append(f"  restore: {op} {b} {values or ''}".rstrip())
             return
         if self.initial is None or not self.written:
@@ -212,14 +223,15 @@ class Writer:
             # Edit back; what is still off, by strengthen (a server whose edit adds); then once more.
             for by in ("edit", "strengthen", "edit"):
                 last, _, _, _ = self.read()
-                plan = model.restore_plan(self.initial, last, self.removable(), by=by)
+                plan = self.restore_plan(last, by)
                 if not plan:
                     break
                 for op, b, values in plan:
                     self.s.send(self.call(op, b, values if op != "detach" else None), Expect.anything("S3"))
             else:
                 last, _, _, _ = self.read()
-            if last is not None and list(checks.restored_as_before(self.initial, last, self.removable())):
+            if last is not None and list(checks.restored_as_before(self.ours(self.initial), self.ours(last),
+                                                                   self.removable())):
                 raise ContractViolation([self.lost(last)])
             self.written = False
             _of(self.s).dirty.discard(self)
@@ -234,14 +246,15 @@ class Writer:
         message is cut at its end). Recorded once per state, and no write scenario runs after it."""
         assert self.initial is not None
         todo = "; ".join(f"{op} {b}" + (f" {values}" if values else "")
-                         for op, b, values in model.restore_plan(self.initial, current or {}, self.removable()))
+                         for op, b, values in self.restore_plan(current or {}))
         failure = Failure(
             "S3", "restored_as_before", "RESTORE FAILED: the links under [writes] are not as they were",
             f"{why + '. ' if why else ''}Restore by hand, under rel_id {self.scope.rel_id} for profile_a "
-            f"{self.scope.profile_a}, to: {model.describe(self.initial)}. "
-            + (f"From the last read, that is: {todo}. Now: {model.describe(current)}. " if current is not None
+            f"{self.scope.profile_a}, to: {model.describe(self.ours(self.initial))}. "
+            + (f"From the last read, that is: {todo}. Now: {model.describe(self.ours(current))}. " if current is not None
                else "Its state now is unknown. ") + self.story(),
-            received=current, expected=self.initial, exchanges=self._records())
+            received=self.ours(current) if current is not None else None, expected=self.ours(self.initial),
+            exchanges=self._records())
         ledger = _of(self.s)
         with ledger.lock:
             if not any(f.received == failure.received and f.expected == failure.expected for f in ledger.lost):
