@@ -11,6 +11,7 @@ endpoint is a new folder, its schema documents in ``schemas/`` and one name in `
 from __future__ import annotations
 
 import importlib
+from functools import cache
 from types import ModuleType
 
 from .base import BASE, Endpoint, Package, use_paths
@@ -41,6 +42,7 @@ def modules(kind: str) -> list[ModuleType]:
     return found
 
 
+@cache  # asked for every check of every answer (registry.run_checks)
 def owner_of(name: str) -> str | None:
     """The owner its folder gives an endpoint's clauses (the writes share theirs: "writes")."""
     return next((p.owner for p in PACKAGES if any(e.name == name for e in p.endpoints)), None)
