@@ -24,11 +24,11 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from altcraft_contract.calls import Call, Expect  # noqa: E402
-from altcraft_contract.client import Client  # noqa: E402
-from altcraft_contract.mutation import score_fault  # noqa: E402
-from altcraft_contract.reference import faults, server  # noqa: E402
-from altcraft_contract.registry import run_checks  # noqa: E402
+from altcraft_contract.checks.all import run_checks  # noqa: E402
+from altcraft_contract.contract.calls import Call, Expect  # noqa: E402
+from altcraft_contract.frontends.mutation import score_fault  # noqa: E402
+from altcraft_contract.reference import catalogue, server  # noqa: E402
+from altcraft_contract.wire.client import Client  # noqa: E402
 
 TOKEN = "bench-token-0000"
 # Measure as users run: with bytecode caching (some shells set PYTHONDONTWRITEBYTECODE, which makes
@@ -244,7 +244,7 @@ def _fault_table(args: argparse.Namespace) -> int:
     print(head)
     print("|" + "---|" * (head.count("|") - 1))
     st_plain = st_hooks = 0
-    names = ["none", *(args.faults.split(",") if args.faults else sorted(faults.catalogue()))]
+    names = ["none", *(args.faults.split(",") if args.faults else sorted(catalogue.catalogue()))]
     caught_total = 0
     for name in names:
         if name == "none":
@@ -253,7 +253,7 @@ def _fault_table(args: argparse.Namespace) -> int:
             r = score_fault(name, full=False)
             caught_total += r.caught
             line = f"| {name} | {r.clause} | {'yes' if r.caught else 'NO'} | {r.requests} | {r.seconds:.2f} |"
-        if not args.skip_st and name != "none" and faults.get(name).clause[0] in "WS":
+        if not args.skip_st and name != "none" and catalogue.get(name).clause[0] in "WS":
             line += " - | - | - | - |"  # schemathesis is never given the writes (S3): nothing to compare
         elif not args.skip_st:
             p_caught, p_secs = st_run(name, args.st_examples, hooks=False)

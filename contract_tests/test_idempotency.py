@@ -2,7 +2,7 @@
 
 import pytest
 
-from altcraft_contract.pytest_plugin import run_in_pytest, scenario_params
+from altcraft_contract.frontends.pytest_plugin import run_in_pytest, scenario_params
 
 
 @pytest.mark.parametrize("scenario", scenario_params("I"))

@@ -7,7 +7,7 @@ contract, and never with the traceback (whose frames would hold the request)."""
 
 import pytest
 
-from altcraft_contract import st_checks
+from altcraft_contract.frontends import st_checks
 
 schema = st_checks.load_schema()
 

@@ -4,7 +4,7 @@ and restored. Only with the target file's [writes] table and --writes; otherwise
 
 import pytest
 
-from altcraft_contract.pytest_plugin import run_in_pytest, scenario_params
+from altcraft_contract.frontends.pytest_plugin import run_in_pytest, scenario_params
 
 
 @pytest.mark.parametrize("scenario", scenario_params("WS"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from altcraft_contract.run import Run, build_run
+from altcraft_contract.run.build import Run, build_run
 from tests.hostile_runs import shared_run  # noqa: F401  (a session fixture the hostile tests share)
 
 SPEC = Path(__file__).resolve().parent.parent.parent / "shared" / "spec" / "get_counter-v72.txt"

@@ -1,7 +1,3 @@
-"""The checks of the clauses every endpoint shares, one module per clause family; each endpoint's
-own checks live in its folder (``endpoints/<name>/checks.py``). ``registry.per_exchange`` imports
-both, which registers them all."""
-
-from . import envelope, outcome, parity, relational, transport, xml
-
-__all__ = ["envelope", "outcome", "parity", "relational", "transport", "xml"]
+"""Layer 3, checks: named checks that yield every violation of one clause in an answer (or compare
+several), staged so a broken envelope is not also twenty data failures; typed failures. One module
+per family of the shared clauses; each endpoint's own checks live in its folder; ``all.py`` joins them."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..client import Exchange
-from ..failures import ExchangeRecord, Failure
+from ..wire.client import Exchange
+from ..wire.record import ExchangeRecord
+from .failures import Failure
 
 
 def fail(ex: Exchange, clause: str, check: str, title: str, message: str, *, received: Any = None,

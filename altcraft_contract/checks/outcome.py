@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..client import Exchange
-from ..failures import Failure
-from ..registry import check
-from ..target import Target
+from ..contract.target import Target
+from ..wire.client import Exchange
 from .base import fail, is_r6
+from .failures import Failure
+from .registry import CheckList
+
+CHECKS = CheckList()  # this module's checks, in order (checks/all.py joins every module's)
+check = CHECKS.check
 
 AUTH_CODES = frozenset({401, 402, 403})
 

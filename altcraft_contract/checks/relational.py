@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ..client import Exchange
-from ..failures import Diff, ExchangeRecord, Failure
-from ..registry import relational
+from ..wire.client import Exchange
+from ..wire.record import ExchangeRecord
+from .failures import Diff, Failure
+from .registry import CheckList
 from .views import comparable
+
+CHECKS = CheckList()  # this module's checks, in order (checks/all.py joins every module's)
+relational = CHECKS.relational
 
 
 def _num(v: Any) -> bool:

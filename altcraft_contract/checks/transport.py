@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..client import Exchange
-from ..failures import Failure
-from ..registry import check
-from ..target import Target
+from ..contract.target import Target
+from ..wire.client import Exchange
 from .base import fail, media_type
+from .failures import Failure
+from .registry import CheckList
+
+CHECKS = CheckList()  # this module's checks, in order (checks/all.py joins every module's)
+check = CHECKS.check
 
 _MEDIA = {"json": "application/json", "xml": "application/xml"}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import schemas
+from ..contract import schemas
 
 ENVELOPE_FIELDS = ("error", "error_text", "data", "total_count")
 LINK_FIELDS = ("profile_id_a", "xxh_a", "profile_id_b", "xxh_b", "db_b", "props")

@@ -12,13 +12,18 @@ from xml.etree.ElementTree import Element
 
 import xmlschema
 
-from .. import endpoints, xmlcodec, xsd
-from ..client import Exchange
-from ..failures import Failure
-from ..registry import check
-from ..target import Target
-from ..xsd import Field
+from .. import endpoints
+from ..contract import xsd
+from ..contract.target import Target
+from ..contract.xsd import Field
+from ..wire import xmlcodec
+from ..wire.client import Exchange
 from .base import fail
+from .failures import Failure
+from .registry import CheckList
+
+CHECKS = CheckList()  # this module's checks, in order (checks/all.py joins every module's)
+check = CHECKS.check
 
 NULL_WORDS = frozenset({"null", "nil", "none", "undefined"})
 _STRUCTURAL = (xmlschema.validators.XsdGroup, xmlschema.validators.XsdComplexType, xmlschema.validators.XsdElement)

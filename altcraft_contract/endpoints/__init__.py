@@ -4,8 +4,9 @@ Shared by every endpoint: the wire (client, gate, session), the T, E1, E2.text, 
 P and I clauses and their checks and scenarios, the target file, the reports. Each folder under
 ``endpoints/`` holds what belongs to its endpoint: its ``Package`` (endpoints, paths, schema and
 XSD names, clauses) in ``__init__.py``, its per-answer checks (``checks.py``), its own scenarios
-(``scenarios.py``) and the reference endpoint's faults for its clauses (``faults.py``). Adding an
-endpoint is a new folder, its schema documents in ``schemas/`` and one name in ``REGISTERED``.
+(``scenarios.py``), and in the reference endpoint its behaviour (``reference.py``) and the faults
+of its clauses (``faults.py``); each file sits in the layer its name says (ARCHITECTURE.md). Adding
+an endpoint is a new folder, its schema documents in ``schemas/`` and one name in ``REGISTERED``.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ WRITES = tuple(name for name, e in ENDPOINTS.items() if e.kind == "write")
 
 
 def modules(kind: str) -> list[ModuleType]:
-    """Each registered folder's ``<kind>.py`` (checks, scenarios, faults), imported: importing
-    registers what it defines."""
+    """Each registered folder's ``<kind>.py`` (checks, scenarios, faults), imported by name: the
+    layer that joins them (``checks/all.py``, ``scenarios/all.py``, ``reference/catalogue.py``)
+    reads each module's own list."""
     found = []
     for name in REGISTERED:
         try:
@@ -42,7 +44,7 @@ def modules(kind: str) -> list[ModuleType]:
     return found
 
 
-@cache  # asked for every check of every answer (registry.run_checks)
+@cache  # asked for every check of every answer (checks/all.run_checks)
 def owner_of(name: str) -> str | None:
     """The owner its folder gives an endpoint's clauses (the writes share theirs: "writes")."""
     return next((p.owner for p in PACKAGES if any(e.name == name for e in p.endpoints)), None)

@@ -11,7 +11,7 @@ from typing import Literal
 
 BASE = "/api/v1.1/relations/"
 # Paths a target file gives for endpoints the vendor does not publish ([endpoints] attach = ...);
-# set by each run (run.build_run), read by ``Endpoint.path``.
+# set by each run (run/build.py), read by ``Endpoint.path``.
 OVERRIDES: dict[str, str] = {}
 
 

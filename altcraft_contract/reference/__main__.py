@@ -10,7 +10,7 @@ import os
 import secrets
 import sys
 
-from . import faults, server, variants
+from . import catalogue, server, variants
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--list-faults", action="store_true", help="print the fault catalogue and exit")
     args = ap.parse_args(argv)
     if args.list_faults:
-        for f in sorted(faults.catalogue().values(), key=lambda f: (f.clause, f.name)):
+        for f in sorted(catalogue.catalogue().values(), key=lambda f: (f.clause, f.name)):
             print(f"{f.clause:<8} {f.name:<40} {f.description}")
         return 0
     token = os.environ.get(server.TOKEN_ENV)

@@ -6,76 +6,30 @@ answered as an envelope (R6), never as a crash.
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from .. import schemas, xmlcodec
-from . import lookup, render, writes
+from .. import endpoints
+from ..endpoints.get import reference as get_ref
+from ..endpoints.get_counter import reference as counter_ref
+from ..endpoints.writes import reference as writes
+from . import lookup, render
 from .data import VALID_TOKENS
-from .faults import NO_FAULT, Crash, Fault, Reject
+from .faults import NO_FAULT, Fault
+from .incoming import App, Crash, Incoming, Reject, Reply, bearer, endpoint_name, flat_xml_fields, json_fields
 from .store import Store
 
-GET_COUNTER = "/api/v1.1/relations/get_counter"
-LIST = "/api/v1.1/relations/get"
-PATHS = (GET_COUNTER, LIST, *writes.PATHS)
+# Each endpoint's behaviour lives beside it (``endpoints/<name>/reference.py``); the app parses,
+# authorises and runs the fault hooks the same way for all of them, then hands the request over.
+ANSWERS: dict[str, Callable[[App, Incoming, Fault], dict[str, Any]]] = {
+    endpoints.GET_COUNTER.name: counter_ref.answer, endpoints.GET.name: get_ref.answer,
+    **{name: writes.answer for name in endpoints.WRITES}}
+# The reference serves every endpoint at its natural path (attach too: its target file names it so).
+PATHS = tuple(endpoints.BASE + name for name in ANSWERS)
 MAX_BODY = 1 << 20
-
-
-@dataclass
-class Incoming:
-    """A request as the endpoint sees it, for the processing steps and the fault hooks."""
-
-    method: str
-    path: str
-    content_type: str
-    raw: bytes
-    query_format: str | None
-    header_token: str | None
-    query_token: str | None
-    answer_format: str = "json"
-    body_format: str = "json"
-    fields: dict[str, Any] = field(default_factory=dict)
-    token: str | None = None
-    token_ok: bool = False
-    parsed: bool = False  # set by a fault that parses the body itself
-    authorization: str = ""  # the raw Authorization header, for faults in reading it
-
-
-@dataclass
-class Reply:
-    status: int
-    content_type: str
-    body: bytes
-    error: int = 0  # the envelope's code, for faults that act on the wire
-
-
-def _bearer(value: str | None) -> str | None:
-    if value and value[:7].lower() == "bearer ":
-        return value[7:].strip() or None
-    return None
-
-
-def _xml_fields(raw: bytes) -> dict[str, Any]:
-    root = writes.xml_root(raw)
-    names = [child.tag for child in root]
-    if any(len(child) for child in root) or len(set(names)) != len(names):
-        raise Reject(400, "Incorrect request: each field must be a single text element")
-    return xmlcodec.decode_request(root)  # typed by the request XSD (rel_id is an integer, ...)
-
-
-def _json_fields(raw: bytes) -> dict[str, Any]:
-    try:
-        doc = json.loads(raw.decode("utf-8"))
-    except (ValueError, RecursionError):
-        raise Reject(400, "Incorrect request: the body is not JSON") from None
-    if not isinstance(doc, dict):
-        raise Reject(400, "Incorrect request: the body must be a JSON object")
-    return doc
 
 
 class ReferenceApp:
@@ -108,11 +62,11 @@ class ReferenceApp:
     def handle(self, req: Request) -> Reply:
         raw = req.stream.read(MAX_BODY + 1)  # one byte over the limit is enough to refuse
         inc = Incoming(req.method, req.path, req.headers.get("Content-Type", ""), raw,
-                       req.args.get("format"), _bearer(req.headers.get("Authorization")), req.args.get("token"))
+                       req.args.get("format"), bearer(req.headers.get("Authorization")), req.args.get("token"))
         inc.answer_format = "xml" if inc.query_format == "xml" else "json"
         inc.authorization = req.headers.get("Authorization", "")
         # A fault breaks the endpoint it was written for; the other endpoints answer correctly.
-        fault = self.fault if writes.endpoint_name(inc.path) in self.fault.endpoints else NO_FAULT
+        fault = self.fault if endpoint_name(inc.path) in self.fault.endpoints else NO_FAULT
         try:
             envelope = self.process(inc, fault)
         except Reject as rej:
@@ -146,10 +100,10 @@ class ReferenceApp:
         if inc.parsed:
             pass  # a fault parsed the body its own way
         elif media == "application/json":
-            inc.fields = _json_fields(inc.raw)
+            inc.fields = json_fields(inc.raw)
         elif media in ("application/xml", "text/xml"):
             inc.body_format = "xml"
-            inc.fields = writes.xml_fields(inc.raw) if writes.is_write(inc.path) else _xml_fields(inc.raw)
+            inc.fields = writes.xml_fields(inc.raw) if writes.is_write(inc.path) else flat_xml_fields(inc.raw)
         else:
             raise Reject(400, "Incorrect request: Content-Type must be application/json or application/xml")
         fmt = inc.fields.pop("format", None)
@@ -158,19 +112,7 @@ class ReferenceApp:
         fault.on_parsed(self, inc)
         self.authorise(inc, fault)
         fault.on_fields(self, inc)
-        if writes.is_write(inc.path):
-            return writes.process(self, inc, fault)
-        for v in schemas.violations("request", inc.fields, "R4"):
-            raise Reject(400, f"Incorrect request: {v.path} {v.message}"[:300])
-        relation = lookup.find_relation(inc.fields["rel_id"])
-        profile = lookup.find_profile(inc.fields)
-        if inc.path.rstrip("/") == LIST:
-            links = lookup.list_links(relation, profile, self.style.zeros_in_list,
-                                      self.store.links_of(relation.rel_id, profile.profile_id))
-            return {"data": links, "error": 0, "error_text": "Successful operation", "total_count": len(links)}
-        data = lookup.build_data(relation, profile, self.api_version, self.style.zeros_in_counter,
-                                 self.store.links_of(relation.rel_id, profile.profile_id))
-        return {"data": data, "error": 0, "error_text": "Successful operation"}
+        return ANSWERS[endpoint_name(inc.path)](self, inc, fault)
 
     def authorise(self, inc: Incoming, fault: Fault) -> None:
         body_token = inc.fields.pop("token", None)

@@ -108,6 +108,11 @@ UNKNOWN_REL_ID = 999999
 UNKNOWN_RESOURCE_ID = 4242
 
 
+def is_zero(value: float | int | bool) -> bool:
+    """A 0-valued property (whether it is listed is free); a boolean is never 0."""
+    return not isinstance(value, bool) and value == 0
+
+
 def xxh(profile_id: str) -> str:
     """D2: xxHash64, seed 0, of the ASCII bytes of the id."""
     return xxhash.xxh64_hexdigest(profile_id.encode("ascii"))

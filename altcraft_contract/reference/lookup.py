@@ -1,12 +1,14 @@
-"""The reference endpoint's semantics: find the profile (M1-M3, M6), then aggregate its links
-(get_counter, D1-D6) or list them (relations/get, G1-G5)."""
+"""The reference endpoint's matching, shared by every endpoint: find the relation and the profile
+a request names (M1-M3, M6; R5 when there is none). What each endpoint then does with the links
+lives beside it (``endpoints/<name>/reference.py``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from .data import PROFILES, RELATIONS, TOP_SIZE, WRITE_PROFILES, DemoProfile, Link, Relation, links_of, xxh
+from ..contract import schemas
+from .data import PROFILES, RELATIONS, WRITE_PROFILES, DemoProfile, Relation
+from .incoming import Reject
 
 
 class NotFound(Exception):
@@ -66,58 +68,9 @@ def find_relation(rel_id: int) -> Relation:
     raise NotFound("Relation not found")
 
 
-def _zero(value: float | int | bool) -> bool:
-    return not isinstance(value, bool) and value == 0
-
-
-def _kinds(relation: Relation, links: Sequence[Link]) -> dict[str, str]:
-    """How each property aggregates: as configured; a name a write brought in is of kind "none"."""
-    kinds: dict[str, str] = dict(relation.kinds)
-    for link in links:
-        for name in link.values:
-            kinds.setdefault(name, "none")
-    return kinds
-
-
-def build_data(relation: Relation, profile: DemoProfile, api_version: str, zeros: bool = False,
-               links: Sequence[Link] | None = None) -> dict[str, Any]:
-    """get_counter's ``data`` from ``links`` (the seed links by default); a 0-valued property counts
-    only with ``zeros`` (listing it is free)."""
-    if links is None:
-        links = links_of(relation.rel_id, profile.profile_id)
-    props: dict[str, Any] = {}
-    for name, kind in _kinds(relation, links).items():
-        having = [link for link in links if name in link.values and (zeros or not _zero(link.values[name]))]
-        if not having:
-            continue
-        prop: dict[str, Any] = {"top": None, "sum": None}
-        if kind == "top":
-            ranked = sorted(having, key=lambda link: (-float(link.values[name]), link.b_profile_id))
-            prop["top"] = [{"profile_id": link.b_profile_id, "value": link.values[name]}
-                           for link in ranked[:TOP_SIZE]]
-        elif kind == "sum":
-            prop["sum"] = sum(link.values[name] for link in having)
-        if api_version == "v74":
-            prop = {"total": len(having), **prop}
-        props[name] = prop
-    data: dict[str, Any] = {"profile_id": profile.profile_id, "profile_xxh": xxh(profile.profile_id)}
-    if api_version == "v74":
-        data["total"] = len(links)
-    data["props"] = props
-    return data
-
-
-def link_object(link: Link, zeros: bool = True) -> dict[str, Any]:
-    """G2: one link as relations/get shows it (a 0-valued property only with ``zeros``)."""
-    return {"profile_id_a": link.a_profile_id, "xxh_a": xxh(link.a_profile_id),
-            "profile_id_b": link.b_profile_id, "xxh_b": xxh(link.b_profile_id), "db_b": link.db_b,
-            "props": {name: {"value": value} for name, value in link.values.items() if zeros or not _zero(value)}}
-
-
-def list_links(relation: Relation, profile: DemoProfile, zeros: bool = True,
-               links: Sequence[Link] | None = None) -> list[dict[str, Any]]:
-    """relations/get's ``data``: every link of the profile under the relation (G1-G4), from
-    ``links`` (the seed links by default)."""
-    if links is None:
-        links = links_of(relation.rel_id, profile.profile_id)
-    return [link_object(link, zeros) for link in links]
+def read_request(fields: dict[str, Any]) -> tuple[Relation, DemoProfile]:
+    """A read request's relation and profile: its fields checked against the request schema (R4:
+    400), then looked up (R5: NotFound)."""
+    for v in schemas.violations("request", fields, "R4"):
+        raise Reject(400, f"Incorrect request: {v.path} {v.message}"[:300])
+    return find_relation(fields["rel_id"]), find_profile(fields)

@@ -10,8 +10,8 @@ import httpx
 import respx
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from ..target import Profile, Target, WriteScope
-from . import data, faults
+from ..contract.target import Profile, Target, WriteScope
+from . import catalogue, data
 from .app import ReferenceApp
 from .render import Style
 
@@ -20,7 +20,7 @@ TOKEN_ENV = "ALTCRAFT_API_TOKEN"
 
 def make_app(api_version: str = "v74", fault: str = "none", style: Style | None = None,
              tokens: frozenset[str] = data.VALID_TOKENS, latency_ms: float = 0.0) -> ReferenceApp:
-    return ReferenceApp(api_version, style or Style(), faults.get(fault), tokens, latency_ms)
+    return ReferenceApp(api_version, style or Style(), catalogue.get(fault), tokens, latency_ms)
 
 
 class LoopbackServer:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Any
 
-from .data import LINKS, Link
+from .data import B_PROFILES, LINKS, Link
 
 Value = float | int | bool
 Key = tuple[int, str, str]  # rel_id, A profile, B profile: one link per pair and relation (G3)
@@ -80,3 +81,21 @@ class Store:
         """The whole store as plain data, equal for equal contents whatever the links' order."""
         with self.lock:
             return {key: dict(x.values) for key, x in self._links.items()}
+
+
+@dataclass
+class Write:
+    """One write as the endpoint carries it out; the fault hooks may change any field."""
+
+    kind: str  # strengthen, edit, detach or attach
+    rel_id: int
+    profile_a: dict[str, Any]
+    profile_b: dict[str, Any]
+    weights: dict[str, Value]
+    matching: str | None = None
+    known_b: frozenset[str] = B_PROFILES  # the B profiles that exist
+    a_id: str = ""  # set once found
+    b_id: str = ""
+    current: dict[str, Value] | None = None  # the link's values before the write; None: no link
+    skip: bool = False  # answer success, change nothing (faults only)
+    start: float | int = 0  # the value a property strengthen finds missing starts from (W4: 0)

@@ -1,1 +1,2 @@
-"""Scenarios: named probes and generated runs, each turned into one pytest item."""
+"""Layer 5, scenarios: named probes, tables and Hypothesis strategies that drive a Session, one pytest
+item each; ``all.py`` lists them."""

@@ -15,11 +15,17 @@ from typing import Any
 from hypothesis import note
 from hypothesis import strategies as st
 
-from .. import coverage, inputs, inputs_wire, strategies
-from ..calls import Auth, Call, Expect, Format
-from ..session import Session
-from ..target import Target
-from .registry import Scenario, add, scenario
+from ..contract import inputs, inputs_wire
+from ..contract.calls import Auth, Call, Expect, Format
+from ..contract.target import Target
+from ..run import coverage
+from ..run.scenario import Scenario
+from ..run.session import Session
+from . import strategies
+from .registry import ScenarioList
+
+SCENARIOS = ScenarioList()  # this module's scenarios, in order (scenarios/all.py joins every module's)
+add, scenario = SCENARIOS.add, SCENARIOS.scenario
 
 
 def transport_clause(call: Call, expect: Expect) -> Expect:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import schemas, strategies
 from ..checks.relational import same_answer_twice
-from ..session import Session
-from .registry import scenario
+from ..contract import schemas
+from ..run.session import Session
+from . import strategies
+from .registry import ScenarioList
+
+SCENARIOS = ScenarioList()  # this module's scenarios, in order (scenarios/all.py joins every module's)
+scenario = SCENARIOS.scenario
 
 
 def _expect_each(s: Session, strategy: Any, salt: int) -> None:

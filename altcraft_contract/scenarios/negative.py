@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..calls import Auth, Call, Expect
-from ..session import Session
-from ..strategies import base_fields
-from ..target import Target
-from .registry import Scenario, add, scenario
+from ..contract.calls import Auth, Call, Expect
+from ..contract.target import Target, base_fields
+from ..run.scenario import Scenario
+from ..run.session import Session
+from .registry import ScenarioList
+
+SCENARIOS = ScenarioList()  # this module's scenarios, in order (scenarios/all.py joins every module's)
+add, scenario = SCENARIOS.add, SCENARIOS.scenario
 
 NOT_AUTH = {401, 402, 403}
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..calls import Auth, Call, Expect, Format
+from ..checks.failures import Failure
 from ..checks.relational import same_answer_twice, same_data_across_modes, same_result_body_or_header_token
-from ..failures import ExchangeRecord, Failure
-from ..session import Session
-from ..strategies import CHARSET_JSON, CHARSET_XML
-from ..target import Profile, Target
-from .registry import needs_profiles, scenario
+from ..contract.calls import Auth, Call, Expect, Format
+from ..contract.target import Profile, Target
+from ..run.session import Session
+from ..wire.record import ExchangeRecord
+from .registry import ScenarioList, needs_profiles
+from .strategies import CHARSET_JSON, CHARSET_XML
+
+SCENARIOS = ScenarioList()  # this module's scenarios, in order (scenarios/all.py joins every module's)
+scenario = SCENARIOS.scenario
 
 
 def by_mode(s: Session, p: Profile, mode: str, **extra: Any) -> Call:

@@ -7,16 +7,22 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .. import strategies
-from ..calls import Auth, Call, Expect
+from ..checks.failures import Failure
 from ..checks.parity import json_and_xml_agree
 from ..checks.xml import X6_MARKER, x6_time_bound
-from ..failures import ExchangeRecord, Failure, NotRun
-from ..session import Session
-from ..strategies import base_fields, format_combinations
-from ..target import Target
+from ..contract.calls import Auth, Call, Expect
+from ..contract.target import Target, base_fields
+from ..run.scenario import Scenario
+from ..run.session import Session
+from ..wire.problems import NotRun
+from ..wire.record import ExchangeRecord
+from . import strategies
 from .positive import answers_in, by_id
-from .registry import Scenario, add, scenario
+from .registry import ScenarioList
+from .strategies import format_combinations
+
+SCENARIOS = ScenarioList()  # this module's scenarios, in order (scenarios/all.py joins every module's)
+add, scenario = SCENARIOS.add, SCENARIOS.scenario
 
 
 @scenario("T2", "an XML body finds each profile")

@@ -9,14 +9,19 @@ from xml.etree.ElementTree import Element
 
 import xxhash
 
-from ... import endpoints, schemas
+from ... import endpoints
 from ...checks.base import fail
+from ...checks.failures import Failure
+from ...checks.registry import CheckList
 from ...checks.xml import is_xml_answer, root_of
-from ...client import Exchange
-from ...failures import Failure
-from ...registry import check
-from ...target import Target
-from . import consistency  # noqa: F401  (registers the relational C checks beside the G ones)
+from ...contract import schemas
+from ...contract.target import Target
+from ...wire.client import Exchange
+from . import consistency
+
+CHECKS = CheckList()  # this module's checks, in order (checks/all.py joins every module's)
+check = CHECKS.check
+ALSO = (consistency,)  # the relational C checks, listed before the G ones
 
 LINK_IDS = ("profile_id_a", "profile_id_b")
 

@@ -14,9 +14,13 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import wraps
 from typing import Any
 
-from ...client import Exchange
-from ...failures import ExchangeRecord, Failure
-from ...registry import relational
+from ...checks.failures import Failure
+from ...checks.registry import CheckList
+from ...wire.client import Exchange
+from ...wire.record import ExchangeRecord
+
+CHECKS = CheckList()  # this module's checks, in order (checks/all.py joins every module's)
+relational = CHECKS.relational
 
 Relation = Callable[[Sequence[Exchange]], Iterator[Failure]]
 

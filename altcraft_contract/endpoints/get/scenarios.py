@@ -4,12 +4,15 @@ the matching clause's failure (M2, G3), so C1-C4 judge only two successes about 
 
 from __future__ import annotations
 
-from ...calls import Call, Expect, Format
+from ...contract.calls import Call, Expect, Format
+from ...run.session import Session
 from ...scenarios.positive import by_mode
-from ...scenarios.registry import scenario
-from ...session import Session
+from ...scenarios.registry import ScenarioList
 from .. import GET
 from . import consistency
+
+SCENARIOS = ScenarioList()  # this module's scenarios, in order (scenarios/all.py joins every module's)
+scenario = SCENARIOS.scenario
 
 CHECKS = (consistency.link_count_agrees, consistency.property_names_agree, consistency.sums_and_counts_agree,
           consistency.tops_name_the_largest_links)

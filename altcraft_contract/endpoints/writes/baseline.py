@@ -9,16 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ...calls import Expect
-from ...failures import ContractViolation, NotRun, TransportProblem
-from ...redact import bounded
-from ...session import Session
+from ...checks.failures import ContractViolation
+from ...contract.calls import Expect
+from ...run.session import Session
+from ...wire.problems import NotRun, TransportProblem
+from ...wire.redact import bounded
 from .steps import UNKNOWN_PROFILE_B, UNKNOWN_REL_ID, Writer, writing
 
 
 def _observe(w: Writer, op: str, b: str | None, weights: dict[str, Any] | None, *, rel_id: int | None = None
              ) -> dict[str, Any]:
-    from ...baseline import shape  # the read probes' own measure (imported here: baseline imports us)
+    from ...reports.shapes import shape  # the read probes' own measure (imported here: baseline imports us)
 
     w.written = True
     ex = w.s.send(w.call(op, b, weights, rel_id=rel_id), Expect.anything("S3"))

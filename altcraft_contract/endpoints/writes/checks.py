@@ -13,15 +13,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ... import endpoints, schemas
+from ... import endpoints
 from ...checks.base import fail
-from ...client import Exchange
-from ...failures import ExchangeRecord, Failure
-from ...registry import check, relational
-from ...target import Target
+from ...checks.failures import Failure
+from ...checks.registry import CheckList
+from ...contract import schemas
+from ...contract.target import Target
+from ...wire.client import Exchange
+from ...wire.record import ExchangeRecord
 from ..get import consistency
 from . import model
 from .model import State
+
+CHECKS = CheckList()  # this module's checks, in order (checks/all.py joins every module's)
+check, relational = CHECKS.check, CHECKS.relational
 
 CONSISTENCY = (consistency.link_count_agrees, consistency.property_names_agree, consistency.sums_and_counts_agree,
                consistency.tops_name_the_largest_links)

@@ -1,6 +1,6 @@
 """Faults of the write endpoints (W1-W8) and of what the reads show after writes (S1, S2).
 
-Each breaks one clause. Most act through the write hook (``Fault.write``, see writes.py); those
+Each breaks one clause. Most act through the write hook (``Fault.write``, see reference.py); those
 about what the reads show keep per-app state in ``app.fault_state``. None changes anything before
 the first write, so a read-only run against any of them stays clean.
 """
@@ -14,17 +14,24 @@ from collections.abc import Callable
 from typing import Any
 
 from ... import endpoints
-from ...reference import lookup, writes
+from ...reference import lookup
 from ...reference.data import RELATIONS
-from ...reference.faults import NO_FAULT, Fault, Hook, Reject, register
+from ...reference.faults import NO_FAULT, Fault, Hook
+from ...reference.incoming import Reject, endpoint_name
+from ...reference.store import Write
+from ..get_counter import reference as counter_ref
+from . import reference as writes
+
+FAULTS: list[Fault] = []  # this module's faults, in order (the catalogue joins every module's)
+register = FAULTS.append
 
 WRITES = ("strengthen", "edit", "detach", "attach")
 HEX24 = re.compile(r"[0-9a-f]{24}")
 
 
-def _at(stage: str, kinds: tuple[str, ...], change: Callable[[Any, writes.Write], None]) -> Hook:
+def _at(stage: str, kinds: tuple[str, ...], change: Callable[[Any, Write], None]) -> Hook:
     """A write hook acting at one stage ("resolve" or "apply") of the writes of ``kinds``."""
-    def hook(app: Any, inc: Any, w: writes.Write, now: str) -> None:
+    def hook(app: Any, inc: Any, w: Write, now: str) -> None:
         if now == stage and w.kind in kinds:
             change(app, w)
     return hook
@@ -50,7 +57,7 @@ register(Fault("write_relation_id_is_1", "W2", "answers relation_id 1 whatever r
 
 # --- W3-W6: what each operation does ----------------------------------------------------------
 
-def _set(attr: str, value: Callable[[writes.Write], Any]) -> Callable[[Any, writes.Write], None]:
+def _set(attr: str, value: Callable[[Write], Any]) -> Callable[[Any, Write], None]:
     return lambda app, w: setattr(w, attr, value(w))
 
 
@@ -70,7 +77,7 @@ register(Fault("detach_keeps_the_link", "W5", "detach answers success and leaves
                endpoints=("detach",), write=_at("apply", ("detach",), _set("skip", lambda w: True))))
 
 
-def _second_call(app: Any, w: writes.Write) -> None:
+def _second_call(app: Any, w: Write) -> None:
     """The first detach of a link is acknowledged and dropped; the second one removes it."""
     seen = app.fault_state.setdefault("detached_once", set())
     key = (w.rel_id, w.a_id, w.b_id)
@@ -85,7 +92,7 @@ register(Fault("attach_ignores_weights", "W6", "attach creates the link without 
                endpoints=("attach",), write=_at("apply", ("attach",), _set("weights", lambda w: {}))))
 
 
-def _ghost(app: Any, w: writes.Write) -> None:
+def _ghost(app: Any, w: Write) -> None:
     link = app.store.get(w.rel_id, w.a_id, w.b_id)
     if link is not None:
         app.fault_state.setdefault("ghosts", []).append(link)
@@ -94,13 +101,13 @@ def _ghost(app: Any, w: writes.Write) -> None:
 def _count_ghosts(app: Any, inc: Any, env: dict[str, Any]) -> dict[str, Any]:
     """get_counter computed with the detached links still in (relations/get no longer lists them)."""
     ghosts = app.fault_state.get("ghosts")
-    if env.get("error") != 0 or not ghosts or writes.endpoint_name(inc.path) != endpoints.GET_COUNTER.name:
+    if env.get("error") != 0 or not ghosts or endpoint_name(inc.path) != endpoints.GET_COUNTER.name:
         return env
     relation, profile = lookup.find_relation(inc.fields["rel_id"]), lookup.find_profile(inc.fields)
     links = list(app.store.links_of(relation.rel_id, profile.profile_id))
     links += [g for g in ghosts if g.rel_id == relation.rel_id and g.a_profile_id == profile.profile_id
               and app.store.get(g.rel_id, g.a_profile_id, g.b_profile_id) is None]
-    return {**env, "data": lookup.build_data(relation, profile, app.api_version, app.style.zeros_in_counter, links)}
+    return {**env, "data": counter_ref.build_data(relation, profile, app.api_version, app.style.zeros_in_counter, links)}
 
 
 register(Fault("detach_still_counted_by_get_counter", "W5",
@@ -120,7 +127,7 @@ def _half_applied(app: Any, inc: Any) -> None:
         return
     # Nothing found to write to, or a body too malformed to read: the request is refused as usual.
     with contextlib.suppress(Reject, lookup.NotFound, KeyError, TypeError, ValueError, AttributeError):
-        writes.execute(app, inc, writes.endpoint_name(inc.path), {**inc.fields, "weights": good}, NO_FAULT)
+        writes.execute(app, inc, endpoint_name(inc.path), {**inc.fields, "weights": good}, NO_FAULT)
 
 
 register(Fault("write_refused_after_applying_other_weights", "W7",
@@ -128,7 +135,7 @@ register(Fault("write_refused_after_applying_other_weights", "W7",
                endpoints=("strengthen", "edit", "attach"), fields=_half_applied))
 
 
-def _double_repeats(app: Any, w: writes.Write) -> None:
+def _double_repeats(app: Any, w: Write) -> None:
     if w.current is not None and w.weights and all(w.current.get(k) == v for k, v in w.weights.items()):
         w.weights = {k: v if isinstance(v, bool) else v * 2 for k, v in w.weights.items()}
 
@@ -149,7 +156,7 @@ def _cached(app: Any, inc: Any, env: dict[str, Any]) -> dict[str, Any]:
     return {**env, "data": copy.deepcopy(cache.setdefault(key, copy.deepcopy(env["data"])))}
 
 
-def _refresh(app: Any, w: writes.Write) -> None:
+def _refresh(app: Any, w: Write) -> None:
     app.fault_state.pop("counter_cache", None)
 
 
@@ -159,7 +166,7 @@ register(Fault("counter_cached_from_first_read", "S1",
                endpoints=("get_counter", "detach"), envelope=_cached, write=_at("apply", ("detach",), _refresh)))
 
 
-def _spill(app: Any, w: writes.Write) -> None:
+def _spill(app: Any, w: Write) -> None:
     other = next((x for x in app.store.links_of(w.rel_id, w.a_id) if x.b_profile_id != w.b_id), None)
     if other is not None:
         app.store.edit(w.rel_id, w.a_id, other.b_profile_id, w.weights)
@@ -176,7 +183,7 @@ register(Fault("unknown_rel_id_written_under_3", "S2", "a write naming an unknow
                    "rel_id", lambda w: w.rel_id if w.rel_id in _KNOWN_RELS else 3))))
 
 
-def _any_b(app: Any, w: writes.Write) -> None:
+def _any_b(app: Any, w: Write) -> None:
     pid = w.profile_b.get("profile_id")
     if isinstance(pid, str) and HEX24.fullmatch(pid):
         w.known_b = w.known_b | {pid}

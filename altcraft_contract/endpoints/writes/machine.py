@@ -17,9 +17,10 @@ from hypothesis import seed, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule, run_state_machine_as_test
 
-from ... import engine, profiles
-from ...calls import Expect
-from ...failures import ContractViolation, NotRun, TransportProblem
+from ...checks.failures import ContractViolation
+from ...contract.calls import Expect
+from ...run import engine, profiles
+from ...wire.problems import NotRun, TransportProblem
 from .steps import UNKNOWN_PROFILE_B, Writer
 
 # (sequences, steps per sequence, steps the machine may send in all, shrinking included)

@@ -8,12 +8,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ...calls import Expect
-from ...failures import NotRun
-from ...scenarios.registry import Scenario, add
-from ...session import Session
-from ...target import Target
+from ...contract.calls import Expect
+from ...contract.target import Target
+from ...run.scenario import Scenario
+from ...run.session import Session
+from ...scenarios.registry import ScenarioList
+from ...wire.problems import NotRun
 from .steps import UNKNOWN_PROFILE_B, UNKNOWN_REL_ID, Writer, writing
+
+SCENARIOS = ScenarioList()  # this module's scenarios, in order (scenarios/all.py joins every module's)
+add = SCENARIOS.add
 
 USES = ("get_counter", "get")
 

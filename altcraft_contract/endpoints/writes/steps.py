@@ -19,13 +19,15 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ... import gate
-from ...calls import Call, Expect, Format
-from ...client import Exchange
-from ...failures import ContractViolation, ExchangeRecord, Failure, NotRun, TransportProblem
-from ...registry import REGISTRY
-from ...session import Session
-from ...target import WriteScope
+from ...checks.all import REGISTRY
+from ...checks.failures import ContractViolation, Failure
+from ...contract.calls import Call, Expect, Format
+from ...contract.target import WriteScope
+from ...run.session import Session
+from ...wire import gate
+from ...wire.client import Exchange
+from ...wire.problems import NotRun, TransportProblem
+from ...wire.record import ExchangeRecord
 from .. import GET, GET_COUNTER, get
 from . import checks, model
 from .model import State, Values

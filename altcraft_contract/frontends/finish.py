@@ -1,0 +1,69 @@
+"""The end of a run, once every process's record is in: its verdict beyond pytest's own (why it
+stopped early, which exit status says so), the baselines, and the closing lines of the terminal.
+Pure functions of the merged record, so the pytest plugin only wires them to its hooks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ..errors import TargetUnreachable
+from ..reports import baseline
+from ..wire.redact import redact, safe
+
+BEHAVIOUR_CHANGED = 10  # exit status of --compare-baseline when the target's behaviour changed
+INCOMPLETE = 11  # the request budget was spent: part of the suite did not run
+INTERRUPTED = 2  # pytest's own status for Ctrl-C
+
+
+def conclude(rec: dict[str, Any], changes: dict[str, Any] | None, exit_status: int) -> tuple[dict[str, Any], int]:
+    """What to add to the results document (``stopped``, the unreachable line) and the exit status:
+    unreachable 69, interrupted 2, budget spent 11, behaviour changed 10; contract failures (1) keep
+    theirs over 11 and 10."""
+    extra: dict[str, Any] = {}
+    if rec["unreachable"]:
+        err = TargetUnreachable(f"the target {rec['target']['base_url']} stopped answering ({rec['unreachable']})",
+                                "check that it is up, then run again")
+        extra["unreachable_line"] = f"altcraft-contract: {err}"
+        extra["stopped"] = {"exit_status": err.exit_status, "reason": str(err)}
+        return extra, err.exit_status
+    if exit_status == INTERRUPTED:
+        extra["stopped"] = {"exit_status": INTERRUPTED, "reason": "interrupted: the scenarios left were not run"}
+    elif rec.get("budget_spent"):
+        extra["stopped"] = {"exit_status": INCOMPLETE, "reason": "the request budget was spent: the scenarios "
+                            "reported 'not run' did not run (raise --request-budget to run them)"}
+        return extra, INCOMPLETE if exit_status == 0 else exit_status
+    elif changes and changes["changes"] and exit_status == 0:
+        return extra, BEHAVIOUR_CHANGED
+    return extra, exit_status
+
+
+def baselines(observed: list[dict[str, Any]], record_to: str | None, compare_with: str | None) -> dict[str, Any] | None:
+    """Write the observed baseline (redacted), and its changes against a recorded one."""
+    if not observed:
+        return None
+    if record_to:
+        Path(record_to).parent.mkdir(parents=True, exist_ok=True)
+        Path(record_to).write_text(redact(json.dumps(observed[0], indent=2, ensure_ascii=False)), encoding="utf-8")
+    if compare_with:
+        return baseline.compare(baseline.load(compare_with), observed[0])
+    return None
+
+
+def closing_lines(doc: dict[str, Any], summary: list[str], record_to: str | None) -> list[tuple[str, bool]]:
+    """The terminal's last lines (text, red?), each inert: the summary, baseline, reports, why it stopped."""
+    lines = [(safe(line), False) for line in summary]
+    if record_to:
+        lines.append((safe(f"baseline recorded: {record_to}"), False))
+    writes = doc.get("writes") or {}
+    for plan in writes.get("planned", []):
+        lines += [(safe(line), False) for line in ["plan of writes (dry run, nothing sent):", *plan]]
+    for lost in writes.get("restore_failed", []):
+        lines.append((safe(f"altcraft-contract: {lost['title']}: {lost['message']}", one_line=True), True))
+    lines.append((safe(f"reports: {', '.join(doc['written'])}"), False))  # JUnit: pytest's own line above
+    if doc.get("unreachable_line"):
+        lines.append((safe(doc["unreachable_line"]), True))
+    elif doc.get("stopped"):
+        lines.append((safe(f"altcraft-contract: stopped: {doc['stopped']['reason']}"), True))
+    return lines
