@@ -8,7 +8,10 @@ or absent element is null, X3). Nothing about the XML shape is typed twice.
 
 from __future__ import annotations
 
+import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from typing import Any, Literal
 
@@ -89,6 +92,11 @@ def model(name: str, element: str = "xml") -> Field:
     return Field(element, "object", "scalar", _fields(el.type, s))
 
 
+# Set while an answer is decoded for exact arithmetic (C3, S1): numbers become Decimal, not float.
+EXACT: ContextVar[bool] = ContextVar("exact_numbers", default=False)
+_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
 # X1 leaves an XML text's syntax free: a parser must read each of these forms as the same fields.
 XML_SYNTAXES = ("a declaration", "a comment", "CDATA text", "whitespace between elements")
 
@@ -106,7 +114,7 @@ def scalar(text: str | None, f: Field) -> Any:
             pass
     if f.kind in ("number", "number_or_boolean"):
         try:
-            return float(t)
+            return Decimal(t) if EXACT.get() and _DECIMAL.fullmatch(t) else float(t)
         except ValueError:
             pass
     if f.kind == "number_or_boolean" and t in ("true", "false"):

@@ -9,9 +9,12 @@ from __future__ import annotations
 import gc
 import json
 import re
+import secrets
 import shlex
 import time
+from contextlib import suppress
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -49,6 +52,7 @@ class Exchange:
     body_size: int | None = None  # bytes the answer had, as far as they were read
     truncated: bool = False  # the answer was longer than the gate reads (``body`` is its start)
     seq: int = 0  # its place in the run's send order (this process), for the "unreachable" streak
+    _exact: Any = field(default=None, repr=False)  # the envelope with exact numbers, once asked for
 
     def release(self, keep: int = 65536) -> None:
         """Keep only the start of the raw answer once the checks have read it: exchanges live on in
@@ -57,6 +61,8 @@ class Exchange:
         if self.body_size is None:
             self.body_size = len(self.body)
         big = len(self.body) > keep
+        if big:
+            self.exact()  # read from the whole answer while it is here (C3 and S1 ask for it later)
         self.body = self.body[:keep]
         if self.text is not None:
             self.text = self.text[:keep]
@@ -79,6 +85,22 @@ class Exchange:
     @property
     def data(self) -> Any:
         return self.envelope.get("data") if isinstance(self.envelope, dict) else None
+
+    def exact(self) -> Any:
+        """The envelope with every number that is not an integer as the ``Decimal`` its text writes
+        (C3's sums and S1's values are computed exactly from it); the envelope itself when the body
+        is no longer whole or does not parse so."""
+        if self._exact is None and isinstance(self.envelope, dict):
+            self._exact = self.envelope
+            if self.text is not None and not self.truncated and len(self.body) == (self.body_size or len(self.body)):
+                with suppress(ValueError, RecursionError, xmlcodec.XMLDecodeError):
+                    self._exact = (xmlcodec.decode_response(self.body, self.call.path, exact=True)
+                                   if self.call.answer == "xml" else json.loads(self.text, parse_float=Decimal))
+        return self._exact
+
+    def exact_data(self) -> Any:
+        env = self.exact()
+        return env.get("data") if isinstance(env, dict) else None
 
 
 def _other(c: str, alphabet: str) -> str:
@@ -142,8 +164,22 @@ def encode(call: Call, token: str) -> tuple[str, dict[str, str], bytes]:
     elif call.body_format == "xml":
         body = xmlcodec.encode_request_as(fields, call.xml_syntax) if call.xml_syntax else xmlcodec.encode_request(fields)
     else:
-        body = json.dumps(dict(fields), ensure_ascii=False).encode()
+        body = dumps(dict(fields)).encode()
     return call.path + query, headers, body
+
+
+def dumps(fields: dict[str, Any]) -> str:
+    """A JSON body; a ``Decimal`` (a value the suite read exactly and writes back) goes as its own
+    digits, so what is written is exactly what was read."""
+    mark = f"\ue001{secrets.token_hex(8)}"  # no string of the fields can hold it by chance
+
+    def number_text(o: Any) -> str:
+        if isinstance(o, Decimal) and o.is_finite():
+            return f"{mark}{o}{mark}"
+        raise TypeError(f"{type(o).__name__} is not JSON serializable")
+
+    text = json.dumps(fields, ensure_ascii=False, default=number_text)
+    return re.sub(f'"{mark}([^"]*){mark}"', r"\1", text) if mark in text else text
 
 
 def redacted(call: Call, token_env: str) -> tuple[dict[str, str], str, str]:

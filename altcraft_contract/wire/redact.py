@@ -22,6 +22,8 @@ from typing import Any
 from urllib.parse import quote, quote_plus
 from xml.sax.saxutils import escape as xml_escape
 
+from ..contract import numbers
+
 MASK = "<redacted>"
 TEXT_LIMIT = 2000  # characters of a stored message or received value
 
@@ -102,6 +104,7 @@ def cut(text: str, limit: int = TEXT_LIMIT) -> str:
 def bounded(value: Any, limit: int = TEXT_LIMIT) -> Any:
     """``value`` itself when small, else its JSON text cut to ``limit`` (a value stored for a
     report must not grow with the answer it came from). Secrets are masked either way."""
+    value = numbers.plain(value)  # exact numbers (C3, S1) as JSON's own
     if value is None or isinstance(value, bool | int | float):
         return value
     if isinstance(value, str):

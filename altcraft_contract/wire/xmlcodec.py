@@ -158,5 +158,10 @@ def decode_request(root: Element) -> dict[str, Any]:
     return fields
 
 
-def decode_response(body: bytes, path: str = endpoints.GET_COUNTER.path) -> dict[str, Any]:
-    return decode_envelope(parse(body), path)
+def decode_response(body: bytes, path: str = endpoints.GET_COUNTER.path, *, exact: bool = False) -> dict[str, Any]:
+    """The JSON model of an XML answer; with ``exact``, numbers that are not integers as ``Decimal``."""
+    token = xsd.EXACT.set(exact)
+    try:
+        return decode_envelope(parse(body), path)
+    finally:
+        xsd.EXACT.reset(token)

@@ -4,18 +4,19 @@ Each check takes ``[get_counter answer, relations/get answer]`` for the same pro
 (both successes; a refusal is the matching scenario's failure). What CONTRACT-relations.md leaves
 free stays free: link and property order, top size and tie order, boolean values in top and sum,
 and whether a 0-valued property is listed (a property that only zeros explain may be in one read
-and not the other, and its v74 count is not compared).
+and not the other, and its v74 count is not compared). Numbers are read exactly from the answers'
+text and compared as ``contract/numbers.py`` says: a sum is predicted exactly, never by doubles.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator, Sequence
 from functools import wraps
 from typing import Any
 
 from ...checks.failures import Failure
 from ...checks.registry import CheckList
+from ...contract import numbers
 from ...wire.client import Exchange
 from ...wire.record import ExchangeRecord
 
@@ -25,13 +26,8 @@ relational = CHECKS.relational
 Relation = Callable[[Sequence[Exchange]], Iterator[Failure]]
 
 
-def _num(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-def same_number(a: float, b: float) -> bool:
-    """Equal, or equal to 1e-9 relative (a server may keep exact decimals, a model doubles)."""
-    return a == b or math.isclose(a, b, rel_tol=1e-9, abs_tol=0.0)
+_num = numbers.is_number
+same_number = numbers.close  # equal to 1e-9 relative (or to a double sum's rounding of a prediction)
 
 
 class Reads:
@@ -40,13 +36,14 @@ class Reads:
     def __init__(self, exchanges: Sequence[Exchange]) -> None:
         self.exchanges = exchanges
         counter, listing = exchanges[0], exchanges[1]
-        data = counter.data if isinstance(counter.data, dict) else {}
+        data = counter.exact_data() if isinstance(counter.data, dict) else {}
         raw_props = data.get("props")
         self.props: dict[str, dict[str, Any]] = (
             {k: v for k, v in raw_props.items() if isinstance(v, dict)} if isinstance(raw_props, dict) else {})
         self.props_is_empty = raw_props == {}
         self.total = data.get("total")
-        self.links = [link for link in listing.data if isinstance(link, dict)] if isinstance(listing.data, list) else []
+        links = listing.exact_data()
+        self.links = [link for link in links if isinstance(link, dict)] if isinstance(links, list) else []
         self.total_count = listing.envelope.get("total_count") if isinstance(listing.envelope, dict) else None
 
     @property
@@ -130,10 +127,11 @@ def sums_and_counts_agree(exchanges: Sequence[Exchange], api_version: str = "v74
         values = list(r.values(name).values())
         path = f"$.data.props.{name}"
         s = prop.get("sum")
-        numeric = isinstance(s, (int, float)) and not isinstance(s, bool)
-        if numeric and values and all(_num(v) for v in values) and not same_number(s, sum(values)):  # type: ignore[arg-type]
-            yield r.fail("C3", "sums_and_counts_agree", "A sum is not the sum of the links' values",
-                         f"{len(values)} link(s) carry {name}", received=s, expected=sum(values), path=path + ".sum")
+        if _num(s) and values and all(_num(v) for v in values):
+            exact = numbers.sum_of(values)  # from the values' text: a cancellation cannot make it wrong
+            if not same_number(exact, s):
+                yield r.fail("C3", "sums_and_counts_agree", "A sum is not the sum of the links' values",
+                             f"{len(values)} link(s) carry {name}", received=s, expected=exact, path=path + ".sum")
         total = prop.get("total")
         if api_version == "v74" and _num(total) and total != len(values) and not r.has_zero(name) \
                 and not r.only_zeros(name):

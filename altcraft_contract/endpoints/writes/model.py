@@ -2,37 +2,44 @@
 successful write applied to it as the contract says (W3-W6). Pure data, no I/O.
 
 What the contract leaves free stays free here: a numeric property that is absent equals one with
-value 0 (whether a 0 stays listed is free), numbers are equal to 1e-9 relative (exact decimals on
-the server, doubles here), and the order of links and properties carries no meaning.
+value 0 (whether a 0 stays listed is free), numbers are equal to 1e-9 relative (or to what a server
+adding in doubles may lose), and the order of links and properties carries no meaning. Values read
+are exact (``Decimal`` from the answer's text), predictions are exact sums (``numbers.Exact``) of
+those and of the weights as written: no double arithmetic anywhere (``contract/numbers.py``).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
-Value = int | float | bool
+from ...contract import numbers
+from ...contract.numbers import Exact
+
+Value = int | float | bool | Decimal | Exact
 Values = dict[str, Value]
 State = dict[str, Values]  # profile_id_b -> the values of its link; a B profile without a link is absent
 MAX_PROBLEMS = 10
 
 
-def is_number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
+is_number = numbers.is_number
+
+
+def shown(v: Any) -> str:
+    """A value as a failure message shows it (exact numbers as their digits)."""
+    x = numbers.exact(v)
+    return numbers.text(x) if x is not None else repr(v)
 
 
 def same_value(expected: Value | None, got: Value | None) -> bool:
-    """Equal as the contract compares: absent == 0 for numbers, 1e-9 relative, booleans exactly."""
+    """Equal as the contract compares: absent == 0 for numbers, 1e-9 relative (and a double's
+    rounding of a predicted sum), booleans exactly and never equal to a number (true is not 1)."""
     if expected is None and got is None:
         return True
     if isinstance(expected, bool) or isinstance(got, bool):
-        return expected is got or (expected == got and type(expected) is type(got))
-    e = 0 if expected is None else expected
-    g = 0 if got is None else got
-    if not (is_number(e) and is_number(g)):
-        return False
-    return e == g or math.isclose(float(e), float(g), rel_tol=1e-9, abs_tol=1e-12)
+        return numbers.same(expected, got)
+    return numbers.close(0 if expected is None else expected, 0 if got is None else got)
 
 
 def value_diffs(expected: Values, got: Values) -> list[str]:
@@ -55,7 +62,7 @@ def state_from_links(links: Iterable[Any], profile_a: str) -> tuple[State, list[
         if isinstance(props, Mapping):
             for name, prop in props.items():
                 v = prop.get("value") if isinstance(prop, Mapping) else None
-                if isinstance(v, (int, float, bool)):
+                if isinstance(v, (bool, int, float, Decimal)) and (isinstance(v, bool) or is_number(v)):
                     values[str(name)] = v
                 else:
                     problems.append(f"{link['profile_id_b']}.{name} has no number or boolean value: {prop!r}"[:200])
@@ -77,7 +84,7 @@ def state_diffs(expected: State, got: State) -> dict[str, str]:
             names = value_diffs(expected[b], got[b])
             if names:
                 out[b] = "values differ: " + ", ".join(
-                    f"{n} expected {expected[b].get(n)!r}, got {got[b].get(n)!r}" for n in names)
+                    f"{n} expected {shown(expected[b].get(n))}, got {shown(got[b].get(n))}" for n in names)
     return out
 
 
@@ -92,7 +99,7 @@ def apply(state: State, op: str, b: str, weights: Mapping[str, Value]) -> State:
         link = new.setdefault(b, {})
         for name, w in weights.items():
             old = link.get(name, 0)
-            link[name] = (old if is_number(old) else 0) + w
+            link[name] = Exact.of(old if is_number(old) else 0) + w  # exactly: the start and every weight
     else:
         raise ValueError(f"unknown write {op!r}")
     return new
@@ -100,7 +107,15 @@ def apply(state: State, op: str, b: str, weights: Mapping[str, Value]) -> State:
 
 def _exact(a: Value | None, b: Value | None) -> bool:
     """Equal as stored: the restore puts back exactly what was read (no tolerance; 5 == 5.0)."""
-    return a == b and isinstance(a, bool) == isinstance(b, bool)
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    x, y = numbers.exact(a), numbers.exact(b)
+    return (x == y) if x is not None and y is not None else a == b
+
+
+def _sendable(v: Value) -> Value:
+    """A value as a write carries it: a prediction as its exact digits."""
+    return numbers.to_plain(v.value) if isinstance(v, Exact) else v
 
 
 def restore_plan(initial: State, current: State, removable: Iterable[str] = (), *,
@@ -117,23 +132,23 @@ def restore_plan(initial: State, current: State, removable: Iterable[str] = (), 
         if b not in initial:
             plan.append(("detach", b, {}))
         elif b not in current:
-            numbers = {n: v for n, v in initial[b].items() if is_number(v)}
-            if by == "strengthen" and numbers:  # strengthen creates the link too (W4), from 0
-                plan.append(("strengthen", b, numbers))
-                others = {n: v for n, v in initial[b].items() if n not in numbers}
+            nums = {n: _sendable(v) for n, v in initial[b].items() if is_number(v)}
+            if by == "strengthen" and nums:  # strengthen creates the link too (W4), from 0
+                plan.append(("strengthen", b, nums))
+                others = {n: v for n, v in initial[b].items() if n not in nums}
                 if others:
                     plan.append(("edit", b, others))
             else:
-                plan.append(("edit", b, dict(initial[b])))
+                plan.append(("edit", b, {n: _sendable(v) for n, v in initial[b].items()}))
         elif set(current[b]) - set(initial[b]) and b in removable:
-            plan += [("detach", b, {}), ("edit", b, dict(initial[b]))]
+            plan += [("detach", b, {}), ("edit", b, {n: _sendable(v) for n, v in initial[b].items()})]
         else:
             names = sorted(n for n in {*initial[b], *current[b]} if not _exact(initial[b].get(n), current[b].get(n)))
             if not names:
                 continue
-            back: Values = {n: initial[b].get(n, 0) for n in names}
-            moves = {n: back[n] - current[b].get(n, 0) for n in names
-                     if is_number(back[n]) and is_number(current[b].get(n, 0))}
+            back: Values = {n: _sendable(initial[b].get(n, 0)) for n in names}
+            moves: Values = {n: numbers.to_plain(numbers.Exact.of(back[n]).value - numbers.Exact.of(current[b].get(n, 0)).value)
+                             for n in names if is_number(back[n]) and is_number(current[b].get(n, 0))}
             if by == "strengthen" and moves:
                 plan.append(("strengthen", b, moves))
                 back = {n: v for n, v in back.items() if n not in moves}
@@ -146,5 +161,5 @@ def describe(state: State) -> str:
     """A state as a person restoring it by hand reads it."""
     if not state:
         return "no links"
-    return "; ".join(f"{b}: {', '.join(f'{k}={v!r}' for k, v in sorted(vals.items())) or 'no properties'}"
+    return "; ".join(f"{b}: {', '.join(f'{k}={shown(v)}' for k, v in sorted(vals.items())) or 'no properties'}"
                      for b, vals in sorted(state.items()))

@@ -6,8 +6,10 @@ run one at a time (they share the ``[writes]`` scope), and only with ``[writes]`
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
+from ...contract import numbers
 from ...contract.calls import Expect
 from ...contract.target import Target
 from ...run.scenario import Scenario
@@ -51,9 +53,10 @@ def _write_scenario(clause: str, title: str, uses: tuple[str, ...], needs: Calla
     return deco
 
 
-def _numeric(w: Writer, b: str, name: str) -> float:
-    v = w.model.get(b, {}).get(name, 0)
-    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else 0
+def _numeric(w: Writer, b: str, name: str) -> int | Decimal:
+    """The value the model predicts for ``b``'s property, exactly (0 for none or a boolean)."""
+    x = numbers.exact(w.model.get(b, {}).get(name, 0))
+    return numbers.to_plain(x) if x is not None else 0
 
 
 def linked(w: Writer) -> str | None:
@@ -109,7 +112,7 @@ def edits(w: Writer) -> None:
     v = _numeric(w, b, p1) + 7
     w.write("edit", b, {p1: v}, "W3")
     w.write("edit", b, {p1: v}, "W8")  # the repeat: a correct server is where it was
-    w.write("edit", b, {p1: v + 0.25, p2: 3}, "W3", fmt="xml")
+    w.write("edit", b, {p1: v + Decimal("0.25"), p2: 3}, "W3", fmt="xml")
     new = free(w)
     if new is not None:
         q1, q2 = w.scope.properties[0], w.scope.properties[-1]
