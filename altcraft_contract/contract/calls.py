@@ -112,5 +112,11 @@ class Expect:
         return cls(clause, "found_or_none", None, frozenset({401, 402, 403}), profile_id, reason)
 
     @classmethod
+    def applied_or_refused(cls, clause: str, reason: str = "") -> Expect:
+        """A write the contract lets a server take or refuse (a number beyond what it must hold):
+        success, or an error other than 401-403; either way the reads must agree with the answer."""
+        return cls(clause, "found_or_none", None, frozenset({401, 402, 403}), None, reason)
+
+    @classmethod
     def anything(cls, clause: str, reason: str = "") -> Expect:
         return cls(clause, "any", reason=reason)

@@ -16,7 +16,10 @@ Kinds are compared before values: ``true`` is not ``1``, ``5`` equals ``5.0``.
 
 from __future__ import annotations
 
+import json
 import math
+import re
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -153,3 +156,17 @@ def plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     return value
+
+
+def json_dumps(value: Any, indent: int | None = None) -> str:
+    """JSON text in which a ``Decimal`` goes as its own digits (a value read exactly and written
+    back, or kept exact by a server), so what is written is exactly what was read."""
+    mark = f"\ue001{secrets.token_hex(8)}"  # no string of the fields can hold it by chance
+
+    def number_text(o: Any) -> str:
+        if isinstance(o, Decimal) and o.is_finite():
+            return f"{mark}{o}{mark}"
+        raise TypeError(f"{type(o).__name__} is not JSON serializable")
+
+    text = json.dumps(value, ensure_ascii=False, indent=indent, default=number_text)
+    return re.sub(f'"{mark}([^"]*){mark}"', r"\1", text) if mark in text else text

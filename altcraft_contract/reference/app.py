@@ -17,9 +17,9 @@ from ..endpoints.get import reference as get_ref
 from ..endpoints.get_counter import reference as counter_ref
 from ..endpoints.writes import reference as writes
 from . import lookup, render
-from .data import VALID_TOKENS
+from .data import LINKS, VALID_TOKENS, exact_links
 from .faults import NO_FAULT, Fault
-from .incoming import App, Crash, Incoming, Reject, Reply, bearer, endpoint_name, flat_xml_fields, json_fields
+from .incoming import App, Crash, Incoming, Reject, Reply, bearer, endpoint_name, flat_xml_fields, json_fields, xml_numbers
 from .store import Store
 
 # Each endpoint's behaviour lives beside it (``endpoints/<name>/reference.py``); the app parses,
@@ -43,7 +43,8 @@ class ReferenceApp:
         self.fault = fault
         self.tokens = frozenset(tokens)
         self.last_key = b""  # for the fault that depends on repeats
-        self.store = Store()  # this instance's links: the writes change them, the reads show them
+        # This instance's links: the writes change them, the reads show them.
+        self.store = Store(exact_links() if self.style.exact_decimals else LINKS)
         self.fault_state: dict[str, Any] = {}  # what a fault remembers between requests (a cache, ...)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
@@ -100,10 +101,11 @@ class ReferenceApp:
         if inc.parsed:
             pass  # a fault parsed the body its own way
         elif media == "application/json":
-            inc.fields = json_fields(inc.raw)
+            inc.fields = json_fields(inc.raw, exact=self.style.exact_decimals)
         elif media in ("application/xml", "text/xml"):
             inc.body_format = "xml"
-            inc.fields = writes.xml_fields(inc.raw) if writes.is_write(inc.path) else flat_xml_fields(inc.raw)
+            with xml_numbers(exact=self.style.exact_decimals):
+                inc.fields = writes.xml_fields(inc.raw) if writes.is_write(inc.path) else flat_xml_fields(inc.raw)
         else:
             raise Reject(400, "Incorrect request: Content-Type must be application/json or application/xml")
         fmt = inc.fields.pop("format", None)

@@ -11,7 +11,8 @@ for ``resource_id`` (M3); A4 matches by an integer custom field.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Literal
 
 import xxhash
@@ -43,7 +44,7 @@ class Link:
     rel_id: int
     a_profile_id: str
     b_profile_id: str
-    values: dict[str, float | int | bool]
+    values: dict[str, float | int | bool | Decimal]
     db_b: int = 9  # the B database (free: any integer)
 
 
@@ -76,7 +77,7 @@ A5 = "5c910f6bc484d023b1309bf0"
 WRITE_PROFILES: tuple[DemoProfile, ...] = (DemoProfile(A5),)
 
 RELATIONS: tuple[Relation, ...] = (
-    Relation(3, {"Donate": "top", "Like": "sum", "Subscriber": "none", "Оценка": "sum", "Idle": "sum"}),
+    Relation(3, {"Donate": "top", "Like": "sum", "Subscriber": "none", "Оценка": "sum", "Idle": "sum", "Balance": "sum"}),
     Relation(7, {"Visits": "sum"}),
 )
 
@@ -108,7 +109,24 @@ UNKNOWN_REL_ID = 999999
 UNKNOWN_RESOURCE_ID = 4242
 
 
-def is_zero(value: float | int | bool) -> bool:
+# The exact-decimals variant's seed: every number as the Decimal of its text, and A1's links also
+# carry a sum property whose values cancel (a double sum says 2, the exact one 1.5).
+CANCELLING = ("1e16", "1.5", "-1e16")
+
+
+def exact_links() -> tuple[Link, ...]:
+    """The seed links with exact numbers, and A1's cancelling Balance values."""
+    out, extra = [], iter(CANCELLING)
+    for link in LINKS:
+        values: dict[str, float | int | bool | Decimal] = {
+            k: v if isinstance(v, (bool, int)) else Decimal(repr(v)) for k, v in link.values.items()}
+        if link.rel_id == 3 and link.a_profile_id == A1:
+            values["Balance"] = Decimal(next(extra))
+        out.append(replace(link, values=values))
+    return tuple(out)
+
+
+def is_zero(value: float | int | bool | Decimal) -> bool:
     """A 0-valued property (whether it is listed is free); a boolean is never 0."""
     return not isinstance(value, bool) and value == 0
 

@@ -6,11 +6,15 @@ read or change (``App``). Kept below the app and the endpoints' behaviour, so no
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Protocol
 from xml.etree.ElementTree import Element
 
 from .. import endpoints
+from ..contract import xsd
 from ..wire import xmlcodec
 from .render import Style
 from .store import Store
@@ -74,6 +78,16 @@ def endpoint_name(path: str) -> str:
     return name if name in endpoints.ENDPOINTS else endpoints.GET_COUNTER.name
 
 
+@contextmanager
+def xml_numbers(exact: bool) -> Iterator[None]:
+    """XML request texts typed as numbers become Decimals (``exact``) or floats, while parsing."""
+    token = xsd.EXACT.set(exact)
+    try:
+        yield
+    finally:
+        xsd.EXACT.reset(token)
+
+
 def bearer(value: str | None) -> str | None:
     """The token of an ``Authorization: Bearer ...`` header, or None."""
     if value and value[:7].lower() == "bearer ":
@@ -101,10 +115,11 @@ def flat_xml_fields(raw: bytes) -> dict[str, Any]:
     return xmlcodec.decode_request(root)  # typed by the request XSD (rel_id is an integer, ...)
 
 
-def json_fields(raw: bytes) -> dict[str, Any]:
-    """The fields of a JSON request: the body must be one JSON object."""
+def json_fields(raw: bytes, exact: bool = False) -> dict[str, Any]:
+    """The fields of a JSON request: the body must be one JSON object (``exact``: numbers that are
+    not integers as the Decimal their text writes)."""
     try:
-        doc = json.loads(raw.decode("utf-8"))
+        doc = json.loads(raw.decode("utf-8"), parse_float=Decimal if exact else float)
     except (ValueError, RecursionError):
         raise Reject(400, "Incorrect request: the body is not JSON") from None
     if not isinstance(doc, dict):

@@ -7,12 +7,13 @@ only here, and the suite must pass every one of them.
 from __future__ import annotations
 
 import itertools
-import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 from xml.sax.saxutils import escape
+
+from ..contract import numbers
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,12 @@ class Style:
     strengthen_zeros: Literal["keep", "drop"] = "keep"  # a property strengthen brings to 0 stays (with 0) or goes
     attach_existing: Literal["edit", "error"] = "edit"  # attach on a link that exists
     empty_weights: Literal["accept", "refuse"] = "accept"  # weights {} on strengthen, edit, attach
+    # How a boolean value shows in get_counter's top and sum (free): as 1/0, or left out of both.
+    bools: Literal["count", "skip"] = "count"
+    # Numbers kept as exact decimals (parsed from the request's text, summed and shown exactly)
+    # rather than doubles; the seed links then also carry a property whose values cancel
+    # (1e16, 1.5, -1e16: its sum is 1.5, where doubles say 2).
+    exact_decimals: bool = False
 
 
 def http_status(code: int, style: Style) -> int:
@@ -146,7 +153,7 @@ def _reorder_ties(data: dict[str, Any], how: str) -> dict[str, Any]:
 
 
 def to_json(envelope: dict[str, Any], style: Style) -> bytes:
-    return json.dumps(envelope, ensure_ascii=False, indent=2 if style.indent else None).encode()
+    return numbers.json_dumps(envelope, indent=2 if style.indent else None).encode()
 
 
 def _xml_scalar(value: Any) -> str:

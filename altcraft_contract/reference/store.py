@@ -10,13 +10,21 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 from .data import B_PROFILES, LINKS, Link
 
-Value = float | int | bool
+Value = float | int | bool | Decimal
 Key = tuple[int, str, str]  # rel_id, A profile, B profile: one link per pair and relation (G3)
 Snapshot = dict[Key, dict[str, Value]]
+
+
+def add(a: float | int | Decimal, b: float | int | Decimal) -> float | int | Decimal:
+    """A sum in the store's own arithmetic: exact when either side is a Decimal (the exact variant)."""
+    if isinstance(a, Decimal) or isinstance(b, Decimal):
+        return (a if isinstance(a, Decimal) else Decimal(repr(a))) + (b if isinstance(b, Decimal) else Decimal(repr(b)))
+    return a + b
 
 
 class Store:
@@ -57,7 +65,7 @@ class Store:
             old = self.get(rel_id, a_profile_id, b_profile_id)
             self.put(rel_id, a_profile_id, b_profile_id, {**(old.values if old else {}), **weights})
 
-    def strengthen(self, rel_id: int, a_profile_id: str, b_profile_id: str, weights: Mapping[str, float | int],
+    def strengthen(self, rel_id: int, a_profile_id: str, b_profile_id: str, weights: Mapping[str, float | int | Decimal],
                    start: float | int = 0, drop_zeros: bool = False) -> None:
         """W4: add each weight to the property's value (a missing property starts at ``start``);
         with ``drop_zeros`` a property that reaches 0 disappears (free)."""
@@ -67,7 +75,7 @@ class Store:
             for name, delta in weights.items():
                 current = values.get(name, start)
                 base = start if isinstance(current, bool) else current  # a boolean has no number to add to
-                values[name] = base + delta
+                values[name] = add(base, delta)
                 if drop_zeros and values[name] == 0:
                     del values[name]
             self.put(rel_id, a_profile_id, b_profile_id, values)

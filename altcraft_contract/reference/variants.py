@@ -37,6 +37,10 @@ VARIANTS: dict[str, Style] = {
     "writes-refusing": Style(detach_missing="error", attach_existing="error", empty_weights="refuse", status_mode="mirror"),
     "writes-success-text-zeros-dropped": Style(write_error_text="Successful operation", strengthen_zeros="drop",
                                                zeros_in_list=False),
+    # Exact decimals (A1's links then also carry Balance = 1e16, 1.5, -1e16: its sum is 1.5, where a
+    # double sum says 2) and booleans left out of top and sum (the default counts true as 1).
+    "exact-decimals-cancelling": Style(exact_decimals=True),
+    "booleans-left-out-of-top-and-sum": Style(bools="skip"),
     "everything-else": Style(status_mode="mirror", key_order="reversed", xml_declaration=True, xml_null="absent",
                              charset=True, extra_fields=True, float_numbers=True, indent=True, error_data="null",
                              not_found_code=1001, link_order="random"),

@@ -12,12 +12,14 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from ..contract import inputs, inputs_wire
+from ..contract import inputs_writes as iw
 from ..contract.target import Target
 from .session import Session
 
 Key = tuple[str, str, str]  # field, class, format
 _LOCK = threading.Lock()
 _SENT: WeakKeyDictionary[Session, dict[Key, tuple[str, str]]] = WeakKeyDictionary()
+_SKIPPED: WeakKeyDictionary[Session, dict[Key, str]] = WeakKeyDictionary()
 NOT_SENT = "not sent in this run (its scenario did not run)"
 
 
@@ -26,6 +28,12 @@ def mark(session: Session, field: str, cls: str, fmt: str, verdict: str, result:
     what the answer showed (``held``, or ``failed: <clauses>``)."""
     with _LOCK:  # scenarios run in threads (--concurrency)
         _SENT.setdefault(session, {})[(field, cls, fmt)] = (verdict, result)
+
+
+def skip(session: Session, field: str, cls: str, fmt: str, reason: str) -> None:
+    """Record why ``session``'s run could not send a class its scenario ran for (the target's data)."""
+    with _LOCK:
+        _SKIPPED.setdefault(session, {})[(field, cls, fmt)] = reason
 
 
 def _row(field: str, cls: str, fmt: str, verdict: str, reason: str = NOT_SENT) -> dict[str, Any]:
@@ -62,17 +70,41 @@ def plan(target: Target) -> list[dict[str, Any]]:
     for p in target.profiles:
         for r in inputs_wire.identifier_rows(target, p):
             rows.append(_row(f"identifiers of {p.profile_id}", r.name, "json", inputs.describe(r.expect)))
+    return rows + _write_rows(target)
+
+
+def _write_rows(target: Target) -> list[dict[str, Any]]:
+    """The writes' classes: values, refusals beside real links, overlaps (inputs_writes.py)."""
+    rows = []
+    for op in iw.WRITE_OPS:
+        for v in iw.VALUES:
+            for fmt in ("json", "xml"):
+                if op in v.ops and (fmt == "json" or v.name in iw.XML_VALUES):
+                    rows.append(_row(f"{op} weights", v.name, fmt, iw.value_verdict(v, op),
+                                     iw.writes_missing(target, op) or NOT_SENT))
+    for op in ("strengthen", "edit", "detach", "attach"):
+        for r in iw.REFUSALS:
+            for aim in r.aims if op in r.ops else ():
+                for fmt in ("json", "xml"):
+                    rows.append(_row(f"{op} refused", f"{r.reason}, at {aim}", fmt, iw.refusal_verdict(r),
+                                     iw.writes_missing(target, op) or NOT_SENT))
+    rows += [_row("overlapping writes", o, "json", "S1: a state a serial order of the writes gives",
+                  iw.writes_missing(target) or NOT_SENT) for o in iw.OVERLAPS]
     return rows
 
 
 def table(session: Session) -> list[dict[str, Any]]:
     """The coverage rows of ``session``'s run: the plan, with what it sent marked."""
     sent = _SENT.get(session, {})
+    skipped = _SKIPPED.get(session, {})
     rows = plan(session.target)
     for row in rows:
-        seen = sent.get((row["field"], row["class"], row["format"]))
+        key = (row["field"], row["class"], row["format"])
+        seen = sent.get(key)
         if seen is not None:
             row.update(sent=True, reason="", verdict=seen[0], result=seen[1])
+        elif key in skipped:
+            row.update(reason=skipped[key])
     return rows
 
 

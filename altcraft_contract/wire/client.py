@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import json
 import re
-import secrets
 import shlex
 import time
 from contextlib import suppress
@@ -19,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from ..contract import numbers
 from ..contract.calls import Auth, Call, Expect
 from . import redact, xmlcodec
 from .gate import AnswerTooSlow, Gate, read_bounded, retry_after
@@ -164,22 +164,9 @@ def encode(call: Call, token: str) -> tuple[str, dict[str, str], bytes]:
     elif call.body_format == "xml":
         body = xmlcodec.encode_request_as(fields, call.xml_syntax) if call.xml_syntax else xmlcodec.encode_request(fields)
     else:
-        body = dumps(dict(fields)).encode()
+        body = numbers.json_dumps(dict(fields)).encode()
     return call.path + query, headers, body
 
-
-def dumps(fields: dict[str, Any]) -> str:
-    """A JSON body; a ``Decimal`` (a value the suite read exactly and writes back) goes as its own
-    digits, so what is written is exactly what was read."""
-    mark = f"\ue001{secrets.token_hex(8)}"  # no string of the fields can hold it by chance
-
-    def number_text(o: Any) -> str:
-        if isinstance(o, Decimal) and o.is_finite():
-            return f"{mark}{o}{mark}"
-        raise TypeError(f"{type(o).__name__} is not JSON serializable")
-
-    text = json.dumps(fields, ensure_ascii=False, default=number_text)
-    return re.sub(f'"{mark}([^"]*){mark}"', r"\1", text) if mark in text else text
 
 
 def redacted(call: Call, token_env: str) -> tuple[dict[str, str], str, str]:

@@ -10,15 +10,19 @@ from __future__ import annotations
 import contextlib
 import copy
 import re
+import struct
+import time
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any
 
 from ... import endpoints
+from ...contract import numbers
 from ...reference import lookup
 from ...reference.data import RELATIONS
 from ...reference.faults import NO_FAULT, Fault, Hook
 from ...reference.incoming import Reject, endpoint_name
-from ...reference.store import Write
+from ...reference.store import Write, add
 from ..get_counter import reference as counter_ref
 from . import reference as writes
 
@@ -191,3 +195,118 @@ def _any_b(app: Any, w: Write) -> None:
 
 register(Fault("unknown_profile_b_linked", "S2", "a write naming an unknown profile_b creates a link for it",
                endpoints=WRITES, write=_at("resolve", WRITES, _any_b)))
+
+
+# --- the writes beyond their schema: values, refusals beside real links, overlaps -----------------
+
+def _int32(v: Any) -> Any:
+    return ((v + 2**31) % 2**32) - 2**31 if isinstance(v, int) and not isinstance(v, bool) else v
+
+
+def _float32(v: Any) -> Any:
+    return struct.unpack("f", struct.pack("f", float(v)))[0] if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+
+
+def _stored_as_float32(app: Any, w: Write) -> None:
+    """Strengthen's result kept in 32-bit floats (123456789.123 reads back as 123456792)."""
+    base = dict(w.current or {})
+    for name, delta in w.weights.items():
+        if not isinstance(delta, bool):
+            current = base.get(name, w.start)
+            base[name] = _float32(add(0 if isinstance(current, bool) else current, delta))
+    w.kind, w.weights = "edit", base
+
+
+register(Fault("edit_stores_int32", "W3", "edit keeps integer weights in 32 bits: 2^31 reads back as -2^31",
+               endpoints=("edit",), write=_at("apply", ("edit",), _set(
+                   "weights", lambda w: {k: _int32(v) for k, v in w.weights.items()}))))
+register(Fault("edit_stores_booleans_as_numbers", "W3", "edit keeps true as 1 and false as 0",
+               endpoints=("edit",), write=_at("apply", ("edit",), _set(
+                   "weights", lambda w: {k: int(v) if isinstance(v, bool) else v for k, v in w.weights.items()}))))
+register(Fault("strengthen_stores_float32", "W4", "strengthen keeps its results as 32-bit floats",
+               endpoints=("strengthen",), write=_at("apply", ("strengthen",), _stored_as_float32)))
+
+
+def _refuse_big(app: Any, w: Write) -> None:
+    if any(abs(numbers.exact(v) or Fraction(0)) >= 2**31 for v in w.weights.values()):
+        raise Reject(400, "Incorrect request: weight out of range")
+
+
+register(Fault("attach_refuses_32_bit_overflow", "W6", "attach refuses a weight of 2^31 or more (an int32 column)",
+               endpoints=("attach",), write=_at("apply", ("attach",), _refuse_big)))
+
+
+def _profile(fields: dict[str, Any], side: str) -> Any:
+    obj = fields.get(side)
+    return obj.get("profile_id") if isinstance(obj, dict) else None
+
+
+def _detach_anyway(app: Any, inc: Any) -> None:
+    """A detach naming an unknown rel_id is refused, but the link under the known one goes first."""
+    rel = inc.fields.get("rel_id")
+    if endpoint_name(inc.path) == "detach" and isinstance(rel, int) and rel not in _KNOWN_RELS:
+        a, b = _profile(inc.fields, "profile_a"), _profile(inc.fields, "profile_b")
+        if isinstance(a, str) and isinstance(b, str):
+            app.store.remove(3, a.lower(), b.lower())
+
+
+register(Fault("detach_with_unknown_rel_id_detaches", "S2",
+               "a detach naming an unknown rel_id is refused, yet removes the link under rel_id 3",
+               endpoints=("detach",), fields=_detach_anyway))
+
+
+def _xml_half_applied(app: Any, inc: Any) -> None:
+    if inc.body_format == "xml":
+        _half_applied(app, inc)
+
+
+register(Fault("xml_write_refused_after_applying_other_weights", "W7",
+               "an XML write refused for a weight that is not a number applies the other weights first",
+               endpoints=("strengthen", "edit", "attach"), fields=_xml_half_applied))
+
+
+def _applied_without_rel_id(app: Any, inc: Any) -> None:
+    """A write without rel_id is refused (400), but applied under rel_id 3 first."""
+    if "rel_id" not in inc.fields and isinstance(inc.fields.get("weights"), dict):
+        with contextlib.suppress(Reject, lookup.NotFound, KeyError, TypeError, ValueError, AttributeError):
+            writes.execute(app, inc, endpoint_name(inc.path), {**inc.fields, "rel_id": 3}, NO_FAULT)
+
+
+register(Fault("write_without_rel_id_applied", "W7", "a write without rel_id is refused (400) after it was applied "
+               "under rel_id 3", endpoints=("strengthen", "edit", "attach"), fields=_applied_without_rel_id))
+
+
+def _late(change: Callable[[Write], dict[str, Any]]) -> Callable[[Any, Write], None]:
+    """Compute the link's new values from what was read at validation, and write them later,
+    outside the store's lock (a read-modify-write that is not atomic)."""
+    def hook(app: Any, w: Write) -> None:
+        w.skip = True
+        app.fault_state.setdefault("late", []).append(((w.rel_id, w.a_id, w.b_id), change(w)))
+    return hook
+
+
+def _write_late(app: Any, inc: Any, env: dict[str, Any]) -> dict[str, Any]:
+    pending = app.fault_state.get("late")
+    if env.get("error") == 0 and pending and writes.is_write(inc.path):
+        time.sleep(0.05)  # the window another request's write falls into
+        key, values = pending.pop(0)
+        app.store.put(*key, values)
+    return env
+
+
+def _stale_sum(w: Write) -> dict[str, Any]:
+    values = dict(w.current or {})
+    for name, delta in w.weights.items():
+        if not isinstance(delta, bool):
+            old = values.get(name, 0)
+            values[name] = add(0 if isinstance(old, bool) else old, delta)
+    return values
+
+
+register(Fault("strengthen_loses_overlapping_updates", "S1", "strengthen adds to the value it read, written back "
+               "later outside the lock: strengthens that overlap lose each other's weights",
+               endpoints=("strengthen",), write=_at("apply", ("strengthen",), _late(_stale_sum)), envelope=_write_late))
+register(Fault("edit_writes_back_a_stale_link", "S1", "edit writes back the whole link as it read it, with its weights, "
+               "later outside the lock: a strengthen that overlaps it is lost",
+               endpoints=("edit",), write=_at("apply", ("edit",), _late(lambda w: {**(w.current or {}), **w.weights})),
+               envelope=_write_late))

@@ -125,11 +125,16 @@ def restore_plan(initial: State, current: State, removable: Iterable[str] = (), 
     property can only lose it by being removed and created again: done for the ``removable``
     links (those that carry only properties the suite may write); others get 0 for it. ``by``
     "strengthen" moves numbers back by their difference instead: the second try, for a server
-    whose edit does not replace (the restore must work on the faulty servers the suite finds)."""
+    whose edit does not replace (the restore must work on the faulty servers the suite finds);
+    "recreate" removes a removable link that still differs and creates it again with its values:
+    the last try, for a value a faulty server moved further than a strengthen may carry back."""
     plan: list[tuple[str, str, Values]] = []
     removable = set(removable)
     for b in sorted({*initial, *current}):
-        if b not in initial:
+        if by == "recreate" and b in initial and b in current and b in removable and \
+                any(not _exact(initial[b].get(n), current[b].get(n)) for n in {*initial[b], *current[b]}):
+            plan += [("detach", b, {}), ("edit", b, {n: _sendable(v) for n, v in initial[b].items()})]
+        elif b not in initial:
             plan.append(("detach", b, {}))
         elif b not in current:
             nums = {n: _sendable(v) for n, v in initial[b].items() if is_number(v)}

@@ -12,8 +12,8 @@ weights, or the store itself).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 from xml.etree.ElementTree import Element
 
@@ -103,13 +103,19 @@ def _element_name(name: str) -> bool:
         return False
 
 
+def _in_range(value: float | int | Decimal) -> bool:
+    """Finite and at most 2**53 in size, compared exactly (2**53 + 1 is out)."""
+    x = Decimal(repr(value)) if isinstance(value, float) else value
+    return (not isinstance(x, Decimal) or x.is_finite()) and abs(Decimal(x)) <= LIMIT
+
+
 def _weights_ok(w: Write, style: Style) -> None:
     for name, value in w.weights.items():
         if not _element_name(name):  # refusing it is free; accepting it would break every XML read
             raise Reject(400, f"Incorrect request: weight name {name[:40]!r} is not an XML element name")
         if w.kind == "strengthen" and isinstance(value, bool):
             raise Reject(400, f"Incorrect request: strengthen adds numbers; weight {name!r} is a boolean")
-        if not isinstance(value, bool) and not (math.isfinite(value) and abs(value) <= LIMIT):
+        if not isinstance(value, bool) and not _in_range(value):
             raise Reject(400, f"Incorrect request: weight {name!r} is out of range")
     if not w.weights and w.kind != "detach" and style.empty_weights == "refuse":
         raise Reject(400, "Incorrect request: weights is empty")

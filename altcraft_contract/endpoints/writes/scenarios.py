@@ -9,13 +9,15 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from ...contract import numbers
 from ...contract.calls import Expect
 from ...contract.target import Target
 from ...run.scenario import Scenario
 from ...run.session import Session
 from ...scenarios.registry import ScenarioList
 from ...wire.problems import NotRun
+from . import depth
+from .choices import detachable, free, numeric, target_of
+from .machine import sequences
 from .steps import UNKNOWN_PROFILE_B, UNKNOWN_REL_ID, Writer, writing
 
 SCENARIOS = ScenarioList()  # this module's scenarios, in order (scenarios/all.py joins every module's)
@@ -53,42 +55,6 @@ def _write_scenario(clause: str, title: str, uses: tuple[str, ...], needs: Calla
     return deco
 
 
-def _numeric(w: Writer, b: str, name: str) -> int | Decimal:
-    """The value the model predicts for ``b``'s property, exactly (0 for none or a boolean)."""
-    x = numbers.exact(w.model.get(b, {}).get(name, 0))
-    return numbers.to_plain(x) if x is not None else 0
-
-
-def linked(w: Writer) -> str | None:
-    """A listed B profile with a link before the writes that the suite may write to: one it could
-    also remove and put back first, else one that carries a listed property."""
-    assert w.initial is not None
-    having = [b for b in w.scope.profiles_b if b in w.initial and w.writable(b)]
-    return next((b for b in having if b in w.removable()), None) or next(iter(having), None)
-
-
-def free(w: Writer) -> str | None:
-    """A listed B profile without a link before the writes (the writes create and remove it)."""
-    assert w.initial is not None
-    return next((b for b in w.scope.profiles_b if b not in w.initial), None)
-
-
-def detachable(w: Writer) -> str | None:
-    """A listed B profile whose link the suite may remove and put back."""
-    return free(w) or next(iter(w.removable()), None)
-
-
-def target_of(w: Writer) -> tuple[str, str, str]:
-    """The B profile the edits and strengthens of a fixed scenario write to, and two of its
-    writable properties (the same one twice when only one may be written)."""
-    b = linked(w) or free(w)
-    if b is None:
-        raise NotRun("no B profile in [writes] profiles_b may be written: name one without a link, or one whose "
-                     "link carries a listed property")
-    props = w.writable(b)
-    return b, props[0], props[1] if len(props) > 1 else props[0]
-
-
 # In this order: detach first, so a server whose detach does not remove is named (W5) before the
 # restore it breaks stops the writes; the generated sequences last.
 @_write_scenario("W5", "detach removes the link from both reads; a second detach changes nothing", ("detach", "edit"))
@@ -109,7 +75,7 @@ def detaches(w: Writer) -> None:
 @_write_scenario("W3", "edit replaces values and creates a link; the same edit twice is as once (W3, W8)", ("edit",))
 def edits(w: Writer) -> None:
     b, p1, p2 = target_of(w)
-    v = _numeric(w, b, p1) + 7
+    v = numeric(w, b, p1) + 7
     w.write("edit", b, {p1: v}, "W3")
     w.write("edit", b, {p1: v}, "W8")  # the repeat: a correct server is where it was
     w.write("edit", b, {p1: v + Decimal("0.25"), p2: 3}, "W3", fmt="xml")
@@ -163,11 +129,15 @@ def attaches(w: Writer) -> None:
     w.write("detach", b, None, "W5")
 
 
-def register_machine() -> None:
-    from .machine import sequences
-
-    _write_scenario("S1", "generated sequences of writes, each checked by both reads (stateful)",
-                    ("edit", "strengthen", "detach"))(sequences)
-
-
-register_machine()
+# The writes beyond their schema (contract/inputs_writes.py): values, refusals beside real links, overlaps.
+_write_scenario("W3", "every value class an edit carries, read back by both reads", ("edit",))(depth.values_of("edit"))
+_write_scenario("W4", "every value class a strengthen carries, read back by both reads",
+                ("strengthen",))(depth.values_of("strengthen"))
+_write_scenario("W6", "every value class an attach carries, read back by both reads", ("attach", "detach"),
+                _needs_attach)(depth.values_of("attach"))
+_write_scenario("W7", "every write refused for every reason beside real links changes nothing (JSON and XML)",
+                ("strengthen", "edit", "detach"))(depth.refusals)
+_write_scenario("S1", "writes that overlap: 8 strengthens at once, an edit racing a strengthen",
+                ("strengthen", "edit"))(depth.overlaps)
+_write_scenario("S1", "generated sequences of writes, each checked by both reads (stateful)",
+                ("edit", "strengthen", "detach"))(sequences)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from altcraft_contract.contract.calls import Call, Expect
@@ -89,3 +91,35 @@ def test_a_refused_read_is_not_judged_here() -> None:
     pair = _pair(PROPS, LINKS, total=9)
     pair[1].envelope = {"error": 404, "error_text": "Profile not found"}
     assert _failed(consistency.link_count_agrees, pair) == []
+
+
+def _from_text(path: str, text: str) -> Exchange:
+    ex = _ex(path, {})
+    ex.body, ex.text = text.encode(), text
+    ex.envelope = json.loads(text)  # as the client decodes it: doubles
+    return ex
+
+
+CANCELLING = [{"profile_id_a": A, "profile_id_b": b, "props": {"Balance": {"value": "@" + v}}}
+              for b, v in ((B1, "1e16"), (B2, "1.5"), (B3, "-1e16"))]
+
+
+def _cancelling_pair(sum_text: str) -> list[Exchange]:
+    """get_counter and relations/get as a server writes them: the numbers' own text."""
+    counter = {"error": 0, "error_text": "Successful operation",
+               "data": {"profile_id": A, "total": 3, "props": {"Balance": {"total": 3, "sum": "@" + sum_text, "top": None}}}}
+    listing = {"error": 0, "error_text": "Successful operation", "total_count": 3, "data": CANCELLING}
+    return [_from_text(path, re.sub(r'"@([^"]+)"', r"\1", json.dumps(doc)))
+            for path, doc in ((GET_COUNTER.path, counter), (GET.path, listing))]
+
+
+def test_c3_predicts_a_cancelling_sum_exactly() -> None:
+    """1e16 + 1.5 - 1e16: a server keeping exact decimals says 1.5 (doubles would say 2) and passes;
+    one adding in doubles is off by its rounding only and passes; a wrong sum fails."""
+    assert _failed(consistency.sums_and_counts_agree, _cancelling_pair("1.5")) == []
+    assert _failed(consistency.sums_and_counts_agree, _cancelling_pair("2.0")) == []
+    assert _failed(consistency.sums_and_counts_agree, _cancelling_pair("1e3")) != []
+    assert _failed(consistency.sums_and_counts_agree, _cancelling_pair("1.5000001")) == []  # within a double's rounding
+    wrong = _cancelling_pair("-40")
+    [message] = _failed(consistency.sums_and_counts_agree, wrong)
+    assert "3 link(s) carry Balance" in message
