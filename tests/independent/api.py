@@ -3,8 +3,11 @@ client for each write and read in JSON or XML, and helpers to compare what the r
 
 from __future__ import annotations
 
+import copy
 import json
+import threading
 import xml.etree.ElementTree as ET
+from decimal import Decimal
 from typing import Any
 
 from werkzeug.test import Client
@@ -54,22 +57,38 @@ def _decode_xml(el: ET.Element) -> Any:
 
 
 class Api:
-    """One app (a fresh store) and the requests the tests send it."""
+    """One app (a fresh store) and the requests the tests send it (``exact``: JSON answers are read
+    with exact decimals, to see the digits the server wrote)."""
 
-    def __init__(self, broken: str = "", style: str = "a") -> None:
-        self.app = independent.make_app(broken, style, relations_get=True)
+    def __init__(self, broken: str = "", style: str = "a", freedoms: Any = (), exact: bool = False) -> None:
+        self.app = independent.make_app(broken, style, relations_get=True, freedoms=freedoms)
         self.client = Client(self.app)
         self.style = style
+        self.exact = exact
+
+    def twin(self) -> Api:
+        """Another client of the same app (one per thread)."""
+        other = copy.copy(self)
+        other.client = Client(self.app)
+        return other
+
+    def raw(self, path: str, data: bytes | str = b"", method: str = "POST", content_type: str | None = "application/json",
+            query: str = "", **environ: Any) -> tuple[int, dict[str, str], bytes]:
+        """Any request, as it is: the status, headers and body bytes (nothing asserted)."""
+        headers = {} if content_type is None else {"Content-Type": content_type}
+        r = self.client.open(path + (f"?{query}" if query else ""), method=method, data=data, headers=headers,
+                             environ_overrides=environ)
+        return r.status_code, dict(r.headers), r.get_data()
 
     def call(self, path: str, body: dict[str, Any] | bytes | str, send: str = "json", answer: str = "json",
-             content_type: str | None = None) -> tuple[int, dict[str, Any]]:
+             content_type: str | None = None, method: str = "POST") -> tuple[int, dict[str, Any]]:
         data: str | bytes
         if isinstance(body, dict):
             data = json.dumps(body) if send == "json" else "<xml>" + "".join(_xml_text(k, v) for k, v in body.items()) + "</xml>"
         else:
             data = body
         ctype = content_type or ("application/json" if send == "json" else "application/xml")
-        r = self.client.post(path + ("?format=xml" if answer == "xml" else ""), data=data, content_type=ctype)
+        r = self.client.open(path + ("?format=xml" if answer == "xml" else ""), method=method, data=data, content_type=ctype)
         assert r.status_code < 500, r.get_data(as_text=True)
         assert self.app.unexpected == []
         text = r.get_data(as_text=True)
@@ -80,7 +99,7 @@ class Api:
                 env["error_text"] = ""  # an empty <error_text/> is the empty string
             return r.status_code, env
         assert r.headers["Content-Type"].startswith("application/json")
-        env = json.loads(text)
+        env = json.loads(text, parse_float=Decimal) if self.exact else json.loads(text)
         assert isinstance(env["error"], int) and isinstance(env["error_text"], str), env
         return r.status_code, env
 
@@ -116,3 +135,20 @@ def near(a: dict[str, dict[str, Any]], b: dict[str, dict[str, Any]]) -> bool:
         return False
     return all(v == b[k][p] if isinstance(v, bool) else abs(v - b[k][p]) <= 1e-9 * max(1, abs(v))
                for k in a for p, v in a[k].items())
+
+
+def at_once(jobs: list[Any]) -> list[Any]:
+    """Run ``jobs`` (callables) in threads released together; their results in order."""
+    barrier = threading.Barrier(len(jobs))
+    out: list[Any] = [None] * len(jobs)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        out[i] = jobs[i]()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return out
