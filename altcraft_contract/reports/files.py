@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shlex
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -97,6 +98,18 @@ def _sh(text: str) -> str:
     return "".join(c for c in safe(text, one_line=True) if c.isalnum() or c in ":/._-[]@%+=,~")
 
 
+def _on_base_url(curl: str, base_url: str) -> str:
+    """A curl line with the target's URL replaced by ``"$BASE_URL"`` (a replay may go elsewhere)."""
+    parts = curl.split(" ", 5)
+    if len(parts) < 5:
+        return curl
+    url = shlex.split(parts[4])[0] if parts[4] else ""
+    base = base_url.rstrip("/")
+    if not url.startswith(base):
+        return curl
+    return " ".join([*parts[:4], f'"$BASE_URL"{shlex.quote(url[len(base):])}', *parts[5:]])
+
+
 def write_replays(doc: dict[str, Any], out: Path) -> list[str]:
     """For each failed write scenario, ``replay-writes-<n>.sh``: its steps' curl lines in order (the
     token read from the environment), so a failing sequence replays outside the suite."""
@@ -116,7 +129,7 @@ def write_replays(doc: dict[str, Any], out: Path) -> list[str]:
                      {v for ex in f["exchanges"] for v in re.findall(r"\$([A-Z_][A-Z0-9_]*)", ex["curl"])} - {"BASE_URL"})]]
         for i, ex in enumerate(f["exchanges"], 1):
             lines += [f"echo '--- request {i}: {ex['method']} {safe(ex['url'], one_line=True)}'",
-                      safe(ex["curl"], one_line=True), "echo"]
+                      safe(_on_base_url(ex["curl"], doc["target"]["base_url"]), one_line=True), "echo"]
         path = out / f"replay-writes-{n}.sh"
         path.write_text(redact("\n".join(lines) + "\n"), encoding="utf-8")
         path.chmod(0o755)  # run it as ./replay-writes-1.sh

@@ -15,6 +15,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -169,12 +170,14 @@ def encode(call: Call, token: str) -> tuple[str, dict[str, str], bytes]:
 
 
 
-def redacted(call: Call, token_env: str) -> tuple[dict[str, str], str, str]:
-    """Headers, body text and the curl line for ``call`` with the token as a placeholder."""
+def redacted(call: Call, token_env: str, base_url: str = "") -> tuple[dict[str, str], str, str]:
+    """Headers, body text and the curl line for ``call`` with the token as a placeholder. The curl
+    line names the target's URL (without any user:password in it), so it runs as pasted once the
+    token variable is set."""
     path, headers, body = encode(call, _PLACEHOLDER)
     text = _DERIVED_MARK.sub(r"<redacted: \1>", body.decode("utf-8", errors="replace"))
     shown = {k: (v.replace(_PLACEHOLDER, "<redacted>") if k == "Authorization" else v) for k, v in headers.items()}
-    parts = ["curl", "-sS", "-X", call.method, f"\"$BASE_URL\"{shlex.quote(path)}"]
+    parts = ["curl", "-sS", "-X", call.method, shlex.quote(_without_userinfo(base_url) + path)]
     for k, v in headers.items():
         if _PLACEHOLDER in v:
             parts += ["-H", f"\"{k}: {v.replace(_PLACEHOLDER, '$' + token_env)}\""]
@@ -184,6 +187,11 @@ def redacted(call: Call, token_env: str) -> tuple[dict[str, str], str, str]:
     quoted = "'" + text.replace("'", "'\\''").replace(_PLACEHOLDER, "'\"$" + token_env + "\"'") + "'"
     parts += ["--data-binary", quoted]
     return shown, text.replace(_PLACEHOLDER, "<redacted>"), " ".join(parts)
+
+
+def _without_userinfo(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2])) if "@" in parts.netloc else url
 
 
 def parse_answer(ex: Exchange, limit: int | None = None) -> None:
@@ -250,7 +258,7 @@ class Client:
 
     def send(self, call: Call, expect: Expect) -> Exchange:
         path, headers, body = encode(call, self._token)
-        shown, text, curl = redacted(call, self.token_env)
+        shown, text, curl = redacted(call, self.token_env, self.base_url)
         ex = Exchange(call, expect, self.base_url + path, shown, text, curl)
         gate = self.gate
         for attempt in range(gate.max_retries_429 + 1):

@@ -22,12 +22,12 @@ PID = "5c910f6bc484d023b1309bee"
     Call.of({"rel_id": 3, "matching": "profile_id", "profile_id": PID}, body_format="xml", answer_format="xml"),
     Call.of({"rel_id": 3, "email": "o'neil@example.com"}, format_in="body", answer_format="json"),
 ], ids=["json body token", "header token", "xml body", "quote in a value"])
-def test_curl_line_reproduces_the_request(call: Call) -> None:
+def test_curl_line_reproduces_the_request_as_pasted(call: Call) -> None:
     with server.LoopbackServer(server.make_app(tokens=frozenset({TOKEN}))) as srv:
         client = Client(srv.base_url, TOKEN, "ALTCRAFT_API_TOKEN")
         ex = client.send(call, Expect.anything("T1"))
         assert TOKEN not in ex.curl + ex.request_body + json.dumps(ex.request_headers)
-        env = {**os.environ, "BASE_URL": srv.base_url, "ALTCRAFT_API_TOKEN": TOKEN}
+        env = {**os.environ, "ALTCRAFT_API_TOKEN": TOKEN}  # as pasted: the URL is in the line
         out = subprocess.run(["bash", "-c", ex.curl], env=env, capture_output=True, timeout=30, check=True).stdout
         assert out == ex.body  # byte for byte the answer the suite saw
 
