@@ -99,7 +99,7 @@ WRITE_DEFECTS = {
     "unknown_profile_b_accepted": "S2",  # an unknown profile_b id gets a link instead of an error
     "unknown_rel_id_accepted": "S2",  # a write to an unknown rel_id lands in relation 9
 }
-# Defects in the dimensions of issue 15, which the suite does not send yet (tests/test_independent_depth*.py).
+# Defects in the dimensions of issue 15, which the suite does not send yet (tests/independent/test_depth*.py).
 DEPTH_DEFECTS = {
     "duplicate_keys_crash": "R6",  # a JSON object with a repeated key: HTTP 500, no envelope
     "deep_nesting_crash": "R6",  # no depth limit: JSON nested ~1000 deep is a RecursionError, HTTP 500
@@ -307,7 +307,7 @@ def make_app(broken: str = "", style: str = "a", *, relations_get: bool = False,
              freedoms: Freedoms | str | list[str] | tuple[str, ...] = ()) -> Any:
     """A WSGI app with a fresh store of links: get_counter, the four writes (attach at
     ``writes.ATTACH_PATH``) and, with ``relations_get``, relations/get (off by default: the suite's
-    read-only run of ``tests/test_independent.py`` expects it to be "not available").
+    read-only run of ``tests/independent/test_suite_passes.py`` expects it to be "not available").
     ``freedoms``: see ``freedoms.py``. ``app.store`` is the store; ``app.unexpected`` collects
     exceptions it answered with an error envelope instead of crashing (tests assert it stays empty)."""
     from tests.independent import writes
