@@ -153,8 +153,8 @@ def test_the_suite_passes_every_freedom_at_once(tmp_path: Path, style: str, serv
 
 @pytest.mark.parametrize("style", ["a", "b"])
 def test_the_suite_passes_exact_sums_of_cancelling_values(tmp_path: Path, style: str) -> None:
-    """1e16 + 1.5 + -1e16: the server's exact 1.5 (style b) and its doubles' 2.0 (style a) both pass C3;
-    the suite's prediction is exact (it once added doubles and failed the exact server)."""
+    """1e16 + 1.5 + -1e16: both styles sum exactly (1.5) and pass C3; the suite's prediction is exact
+    (it once added doubles, said 2.0 and failed the exact server)."""
     status, out, _, _ = _run(tmp_path, style, "cancelling", LoopbackServer, tests="contract_tests/test_consistency.py")
     assert status == 0 and re.search(r"\n  C3 +passed", out), out[-3000:]
 

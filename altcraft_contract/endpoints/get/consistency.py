@@ -27,7 +27,7 @@ Relation = Callable[[Sequence[Exchange]], Iterator[Failure]]
 
 
 _num = numbers.is_number
-same_number = numbers.close  # equal to 1e-9 relative (or to a double sum's rounding of a prediction)
+same_number = numbers.close  # equal to 1e-9 relative
 
 
 class Reads:

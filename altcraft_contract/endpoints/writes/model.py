@@ -2,8 +2,8 @@
 successful write applied to it as the contract says (W3-W6). Pure data, no I/O.
 
 What the contract leaves free stays free here: a numeric property that is absent equals one with
-value 0 (whether a 0 stays listed is free), numbers are equal to 1e-9 relative (or to what a server
-adding in doubles may lose), and the order of links and properties carries no meaning. Values read
+value 0 (whether a 0 stays listed is free), numbers are equal to 1e-9 relative, and the order of
+links and properties carries no meaning. Values read
 are exact (``Decimal`` from the answer's text), predictions are exact sums (``numbers.Exact``) of
 those and of the weights as written: no double arithmetic anywhere (``contract/numbers.py``).
 """
@@ -33,8 +33,8 @@ def shown(v: Any) -> str:
 
 
 def same_value(expected: Value | None, got: Value | None) -> bool:
-    """Equal as the contract compares: absent == 0 for numbers, 1e-9 relative (and a double's
-    rounding of a predicted sum), booleans exactly and never equal to a number (true is not 1)."""
+    """Equal as the contract compares: absent == 0 for numbers, 1e-9 relative, booleans exactly and
+    never equal to a number (true is not 1)."""
     if expected is None and got is None:
         return True
     if isinstance(expected, bool) or isinstance(got, bool):

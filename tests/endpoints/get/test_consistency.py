@@ -114,12 +114,11 @@ def _cancelling_pair(sum_text: str) -> list[Exchange]:
 
 
 def test_c3_predicts_a_cancelling_sum_exactly() -> None:
-    """1e16 + 1.5 - 1e16: a server keeping exact decimals says 1.5 (doubles would say 2) and passes;
-    one adding in doubles is off by its rounding only and passes; a wrong sum fails."""
+    """1e16 + 1.5 - 1e16: a server keeping exact decimals says 1.5 and passes (the suite's old double
+    prediction said 2 and failed it); one whose doubles say 2 is not the exact sum C3 asks for."""
     assert _failed(consistency.sums_and_counts_agree, _cancelling_pair("1.5")) == []
-    assert _failed(consistency.sums_and_counts_agree, _cancelling_pair("2.0")) == []
-    assert _failed(consistency.sums_and_counts_agree, _cancelling_pair("1e3")) != []
-    assert _failed(consistency.sums_and_counts_agree, _cancelling_pair("1.5000001")) == []  # within a double's rounding
+    assert _failed(consistency.sums_and_counts_agree, _cancelling_pair("1.5000000001")) == []  # 1e-9 relative
+    assert _failed(consistency.sums_and_counts_agree, _cancelling_pair("2.0")) != []
     wrong = _cancelling_pair("-40")
     [message] = _failed(consistency.sums_and_counts_agree, wrong)
     assert "3 link(s) carry Balance" in message
