@@ -25,7 +25,8 @@ MAY_IMPORT: dict[str, set[str]] = {
 # A file of an endpoint folder belongs to the layer its name says.
 ENDPOINT_FILES = {"__init__": "contract", "base": "contract", "model": "contract", "reference": "reference",
                   "faults": "reference", "checks": "checks", "consistency": "checks", "steps": "scenarios",
-                  "scenarios": "scenarios", "machine": "scenarios", "baseline": "reports"}
+                  "scenarios": "scenarios", "machine": "scenarios", "depth": "scenarios", "choices": "scenarios",
+                  "baseline": "reports"}
 # The modules loose at the top: the package, its one-line errors, and stable names users type
 # (``python -m altcraft_contract.mutation``, the pytest plugin, schemathesis' hooks).
 LOOSE = {"altcraft_contract": "base", "altcraft_contract.errors": "base", "altcraft_contract.__main__": "frontends",
