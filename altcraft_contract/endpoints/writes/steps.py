@@ -198,7 +198,10 @@ class Writer:
 
     def verify(self, op: str, b: str | None, clause: str) -> None:
         """Both reads against the prediction: the written link judged under ``clause`` (every link,
-        for a refused write), the others and C1-C4 under S1."""
+        for a refused write), the others and C1-C4 under S1. What the reads showed then becomes the
+        prediction's start (it equals it to 1e-9): each write is judged by itself, so a server's
+        rounding within the tolerance (a double holding 2^53 for 2^53 + 1) does not grow into a
+        failure of a later write."""
         state, counter, listing, failures = self.read()
         after = checks.After(op, b, len(self.steps), self.story(), self.model, state, counter, listing,
                              self._records(listing), self.s.target.api_version)
@@ -210,6 +213,8 @@ class Writer:
                 self.s.held(REGISTRY[judge.__name__].clause)
         if failures:
             self.s.enforce(failures)
+        else:
+            self.model = state
 
     def _told(self, f: Failure, hint: str = "") -> Failure:
         return replace(f, message=f"{f.message}{hint}. {self.story()}")
