@@ -8,6 +8,7 @@ contract, and never with the traceback (whose frames would hold the request)."""
 import pytest
 
 from altcraft_contract.frontends import st_checks
+from altcraft_contract.run.runner import DRY_RUN
 
 schema = st_checks.load_schema()
 
@@ -17,4 +18,6 @@ schema = st_checks.load_schema()
 def test_openapi(case, contract_run, request):
     if contract_run.session.unreachable:
         pytest.skip(f"not run: the target is unreachable ({contract_run.session.unreachable})")
+    if contract_run.session.dry_run:
+        pytest.skip(f"not run: {DRY_RUN}")
     st_checks.send_case(case, contract_run, request.node.nodeid)

@@ -25,7 +25,6 @@ def conclude(rec: dict[str, Any], changes: dict[str, Any] | None, exit_status: i
     if rec["unreachable"]:
         err = TargetUnreachable(f"the target {rec['target']['base_url']} stopped answering ({rec['unreachable']})",
                                 "check that it is up, then run again")
-        extra["unreachable_line"] = f"altcraft-contract: {err}"
         extra["stopped"] = {"exit_status": err.exit_status, "reason": str(err)}
         return extra, err.exit_status
     if exit_status == INTERRUPTED:
@@ -51,8 +50,48 @@ def baselines(observed: list[dict[str, Any]], record_to: str | None, compare_wit
     return None
 
 
+def _counts(doc: dict[str, Any]) -> str:
+    summary = doc.get("summary") or {}
+    return ", ".join(f"{n} {s}" for s, n in summary.items() if n) or "nothing ran"
+
+
+def verdict(doc: dict[str, Any], exit_status: int) -> dict[str, Any]:
+    """The run's story in one word and one sentence, from its exit status: what the terminal's last
+    line, the HTML headline, results.json and JUnit all say (PASS, FAIL, CHANGED, INCOMPLETE,
+    STOPPED; DRY RUN for a plan that judged nothing)."""
+    changes = (doc.get("behaviour_changes") or {}).get("changes") or []
+    stopped = (doc.get("stopped") or {}).get("reason", "")
+    failed = [row["clause"] for row in doc.get("clauses", []) if row["result"] == "failed"]
+    counts = _counts(doc)
+    if exit_status == 0 and (doc.get("writes") or {}).get("dry_run"):
+        word, text = "DRY RUN", f"the plan of writes is above; nothing was written or judged ({counts})"
+    elif exit_status == 0:
+        word, text = "PASS", f"every check held ({counts})"
+    elif exit_status == 1:
+        word = "FAIL"
+        text = f"contract failures in {', '.join(failed)} ({counts})" if failed else f"failures ({counts})"
+        if changes:
+            text += f"; the behaviour also changed since the baseline ({len(changes)} change(s))"
+        if stopped:
+            text += f"; also {stopped}"
+    elif exit_status == BEHAVIOUR_CHANGED:
+        word, text = "CHANGED", (f"the target's behaviour changed since the baseline: {len(changes)} change(s), "
+                                 f"nothing failed ({counts})")
+    elif exit_status == INCOMPLETE:
+        word, text = "INCOMPLETE", f"{stopped or 'part of the suite did not run'}; nothing failed ({counts})"
+    else:
+        word, text = "STOPPED", f"{stopped or 'the run ended early'} ({counts})"
+    return {"word": word, "exit_status": exit_status, "text": safe(text, one_line=True)}
+
+
+def last_line(v: dict[str, Any]) -> str:
+    """The terminal's very last line (after pytest's own counts): the verdict, as the report's headline."""
+    return safe(f"altcraft-contract: {v['word']} (exit {v['exit_status']}): {v['text']}", one_line=True)
+
+
 def closing_lines(doc: dict[str, Any], summary: list[str], record_to: str | None) -> list[tuple[str, bool]]:
-    """The terminal's last lines (text, red?), each inert: the summary, baseline, reports, why it stopped."""
+    """The terminal's closing lines (text, red?), each inert: the summary, baseline, reports. Why the
+    run stopped is the verdict's, printed last (``last_line``)."""
     lines = [(safe(line), False) for line in summary]
     if record_to:
         lines.append((safe(f"baseline recorded: {record_to}"), False))
@@ -62,8 +101,4 @@ def closing_lines(doc: dict[str, Any], summary: list[str], record_to: str | None
     for lost in writes.get("restore_failed", []):
         lines.append((safe(f"altcraft-contract: {lost['title']}: {lost['message']}", one_line=True), True))
     lines.append((safe(f"reports: {', '.join(doc['written'])}"), False))  # JUnit: pytest's own line above
-    if doc.get("unreachable_line"):
-        lines.append((safe(doc["unreachable_line"]), True))
-    elif doc.get("stopped"):
-        lines.append((safe(f"altcraft-contract: stopped: {doc['stopped']['reason']}"), True))
     return lines

@@ -17,13 +17,15 @@ from hypothesis import settings
 
 from .. import endpoints
 from ..checks.failures import Status
-from ..reports import baseline, exits, results
+from ..contract import clauses
+from ..reports import baseline, exits, junit, results
 from ..reports import files as reports
 from ..run import engine, profiles
 from ..run.build import Run
 from ..run.runner import Outcome, Prefetch, run_scenario
 from ..run.scenario import Scenario
 from ..scenarios.all import all_scenarios, for_endpoints
+from ..wire.redact import safe
 from . import finish
 from . import pytest_setup as setup
 from .pytest_setup import RUN_KEY
@@ -38,6 +40,7 @@ EXTERNAL_KEY = pytest.StashKey[list[dict[str, Any]]]()
 PREFETCH_KEY = pytest.StashKey[Prefetch | None]()
 STOPPED_KEY = pytest.StashKey[tuple[str, str]]()
 SHOWN_KEY = pytest.StashKey[dict[tuple[str, str, str, str], str]]()
+TOOL_TEXT_KEY = pytest.StashKey[str]()
 BEHAVIOUR_CHANGED = finish.BEHAVIOUR_CHANGED
 
 
@@ -79,6 +82,9 @@ def pytest_configure(config: pytest.Config) -> None:
     exits.guard_logging()
     setup.without_configuration(config)
     config.addinivalue_line("markers", "clause(id): the contract clause a scenario exercises")
+    # Scenario ids are the suite's own text, made inert where they are made (scenario_params): show
+    # them as written, not as pytest's ASCII escapes of their non-ASCII characters (the short summary).
+    config._inicache["disable_test_id_escaping_and_forfeit_all_rights_to_community_support"] = True
     config.stash[OUTCOMES_KEY], config.stash[RECORDS_KEY], config.stash[BASELINES_KEY] = [], [], []
     config.stash[EXTERNAL_KEY] = []
     if config.getoption("hypothesis_profile", None) is None:
@@ -97,7 +103,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 def scenario_params(family: str) -> list[Any]:
     """pytest params for every scenario of a clause family, marked with their clause."""
-    return [pytest.param(s, id=s.id, marks=pytest.mark.clause(s.clause))
+    return [pytest.param(s, id=safe(s.id, one_line=True), marks=pytest.mark.clause(s.clause))
             for s in all_scenarios() if s.clause[0] in family]
 
 
@@ -168,10 +174,19 @@ def run_in_pytest(scenario: Scenario, request: pytest.FixtureRequest) -> None:
     if out.status is Status.FAILED and not out.failures:
         pytest.fail(f"ERROR (not a verdict on the target): {out.reason}", pytrace=False)
     if out.status is Status.FAILED:
+        file_under(request.node, out.failed_clauses)
         shown = request.config.stash.setdefault(SHOWN_KEY, {})  # alike failures print in full once per run
         pytest.fail(reports.failure_text(out, shown), pytrace=False)
     if out.status is Status.WAIVED:
         pytest.xfail(f"waived: {out.reason}")
+
+
+def file_under(item: pytest.Item, failed: set[str] | list[str]) -> None:
+    """JUnit files a failed case under every clause that failed (a ``clause`` property each, in
+    contract order); the scenario's own clause stays visible as ``scenario_clause``."""
+    names = sorted(set(failed), key=lambda c: list(clauses.BY_ID).index(c) if c in clauses.BY_ID else len(clauses.BY_ID))
+    if names:
+        item.user_properties[:] = [p for p in item.user_properties if p[0] != "clause"] + [("clause", c) for c in names]
 
 
 @pytest.hookimpl(wrapper=True)
@@ -195,32 +210,38 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
-    """Items that drive their own tool (schemathesis) enter the results too, as outcomes."""
+    """Items that drive their own tool (schemathesis) enter the results too, as outcomes; a failure
+    of theirs reads as the list of checks that failed, each with its clause (terminal and JUnit)."""
     report = yield
     run = item.config.stash.get(RUN_KEY, None)
     stopped = item.stash.get(STOPPED_KEY, None) if call.when == "call" else None
-    exits.sanitize_report(report)  # every exit of a report (terminal, JUnit, xdist) sees it clean
     if run is not None and call.when == "call" and "contract_run" in getattr(item, "fixturenames", ()):
+        from . import st_checks  # schemathesis: only where it runs
+
         clause = next((m.args[0] for m in item.iter_markers("clause")), "R6")
-        # The tool's own message (schemathesis masks tokens in it), not the traceback around it.
+        found: list[st_checks.Found] = []
         text = str(call.excinfo.value) if call.excinfo is not None else ""
         if stopped is not None:
             text = stopped[1]
+        elif call.excinfo is not None and report.failed:
+            found = st_checks.found(call.excinfo.value, clause)
+            where = item.name.partition("[")[2].rstrip("]") or item.name
+            text = st_checks.describe(call.excinfo.value, found, where, run.session.target.token_env)
+            item.stash[TOOL_TEXT_KEY] = report.longrepr = text
+            file_under(item, [f.clause for f in found])
         item.config.stash[EXTERNAL_KEY].append(results.external_outcome(
-            item.nodeid.split("::")[-1], clause, report.outcome, text, call.duration,
-            transport=stopped is not None and stopped[0] == "transport"))
+            item.name, clause, report.outcome, text, call.duration,
+            transport=stopped is not None and stopped[0] == "transport", found=[(f.clause, f.check) for f in found]))
+    exits.sanitize_report(report)  # every exit of a report (terminal, JUnit, xdist) sees it clean
     return report
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_exception_interact(node: Any, call: Any, report: Any) -> None:
-    """Plugins may rewrite a failure's text here, after makereport (schemathesis does): clean it again.
-    An item that drives its own tool shows that tool's message, not the exception group around it."""
-    if isinstance(report, pytest.TestReport) and "contract_run" in getattr(node, "fixturenames", ()) \
-            and getattr(call, "excinfo", None) is not None and report.failed:
-        env = node.config.stash[RUN_KEY].session.target.token_env if RUN_KEY in node.config.stash else "the token"
-        report.longrepr = (f"{call.excinfo.value}\nschemathesis masks the token as [Filtered]: put \"${env}\" in its "
-                           "place to replay the curl line")
+    """Plugins may rewrite a failure's text here, after makereport (schemathesis does): put back the
+    list of checks that failed, and clean it again."""
+    if isinstance(report, pytest.TestReport) and TOOL_TEXT_KEY in getattr(node, "stash", {}) and report.failed:
+        report.longrepr = node.stash[TOOL_TEXT_KEY]
     if isinstance(report, pytest.TestReport | pytest.CollectReport):
         exits.sanitize_report(report)
 
@@ -233,9 +254,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = [i for i in items if _selected(i, names)]
     # Items that drive their own tool run first, beside the scenarios started in the background.
     items.sort(key=lambda i: "contract_run" not in getattr(i, "fixturenames", ()))
-    for item in items:  # the clause on every JUnit test case
+    for item in items:  # the clause on every JUnit test case (a failure's clauses replace it: file_under)
         for mark in item.iter_markers("clause"):
-            item.user_properties.append(("clause", mark.args[0]))
+            item.user_properties += [("clause", mark.args[0]), ("scenario_clause", mark.args[0])]
 
 
 def _local_results(config: pytest.Config) -> None:
@@ -252,7 +273,7 @@ def _local_results(config: pytest.Config) -> None:
     # One process probes: worker gw0 under xdist (its controller only merges), else the only one.
     controller_of_workers = not worker and bool(config.getoption("numprocesses", None))
     if wants_baseline and worker.get("workerid", "gw0") == "gw0" and not controller_of_workers \
-            and not run.session.unreachable:
+            and not run.session.unreachable and not run.session.dry_run:  # a dry run sends no probes
         config.stash[BASELINES_KEY].append(baseline.record(run.session))
 
 
@@ -285,6 +306,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     doc = results.document(rec, changes)
     extra, status = finish.conclude(rec, changes, int(session.exitstatus))
     doc.update(extra)
+    doc["verdict"] = finish.verdict(doc, status)  # the one story: exit status, last line, headline, JUnit
     session.exitstatus = status
     doc["written"] = reports.write_all(doc, config.getoption("--reports-dir"))
     config.stash[DOC_KEY] = doc
@@ -293,10 +315,22 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     doc = config.stash.get(DOC_KEY, None)
     if doc and "clauses" in doc:
-        for line, red in finish.closing_lines(doc, reports.summary_lines(doc), config.getoption("--record-baseline")):
+        recorded = config.getoption("--record-baseline") if config.stash[BASELINES_KEY] else None
+        for line, red in finish.closing_lines(doc, reports.summary_lines(doc), recorded):
             terminalreporter.write_line(line, red=red)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    if config.option.xmlpath and not setup.is_worker(config):
+    """After pytest's own last line: the verdict, as the report's headline says it, as the very last
+    line; and in JUnit (which pytest has written by now), with one more redaction pass."""
+    if setup.is_worker(config):
+        return
+    verdict = config.stash.get(DOC_KEY, {}).get("verdict")
+    if config.option.xmlpath:
         exits.scrub_file(config.option.xmlpath)  # JUnit is written by pytest: one more pass, to be sure
+        if verdict:
+            junit.add_verdict(config.option.xmlpath, verdict)
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if verdict and reporter is not None:
+        reporter.write_line(finish.last_line(verdict), red=verdict["exit_status"] != 0,
+                            green=verdict["exit_status"] == 0, bold=True)

@@ -60,10 +60,12 @@ def workdir(config: pytest.Config) -> str:
 
 
 def stop(config: pytest.Config, err: SuiteInputError) -> None:
-    """End the run with one line and its status, leaving a report that says why (not a stale one)."""
+    """End the run with one line and its status, leaving a report that says why (not a stale one):
+    the line says STOPPED and the status, as the report's headline and its JUnit case do."""
     if not is_worker(config):
-        reports.write_stopped(config.getoption("--reports-dir"), err.exit_status, str(err))
-    pytest.exit(f"altcraft-contract: {err}", returncode=err.exit_status)
+        reports.write_stopped(config.getoption("--reports-dir"), err.exit_status, str(err),
+                              getattr(config.option, "xmlpath", None))
+    pytest.exit(f"altcraft-contract: STOPPED (exit {err.exit_status}): {err}", returncode=err.exit_status)
 
 
 def build(config: pytest.Config) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,6 +28,7 @@ from ..run.engine import engine_released
 from ..wire import xmlcodec
 from ..wire.gate import TRUNCATED_HEADER, classify
 from ..wire.problems import NotRun, TransportProblem
+from ..wire.redact import cut, safe
 
 SEED = int(os.environ.get("ALTCRAFT_SCHEMATHESIS_SEED", "0"))
 # E4's setting; the pytest module sets it from the target, `st run` users through the environment.
@@ -156,3 +159,83 @@ def excluded(name: str) -> Any:
 
     load_all_checks()
     return getattr(openapi_checks, name)
+
+
+# --- a schemathesis failure as a list of the checks that failed, each with its clause --------------
+
+@dataclass(frozen=True)
+class Found:
+    """One check that failed in a schemathesis run: its clause, its name and its message."""
+
+    clause: str
+    check: str
+    message: str
+
+
+# The clauses each of our checks names in its message ("... (D2)"); the first one it names is its
+# own (a value quoted from the answer comes later in the message and cannot re-file it).
+CLAUSES_OF = {"answer_is_an_envelope": ("E1", "E4"), "incorrect_request_is_rejected": ("R4",),
+              "profile_xxh_is_xxhash64": ("D2",)}
+_CLAUSE = re.compile(r"\(([A-Z][0-9](?:\.text)?)\)")
+_CHECK_NAME = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*)`")
+_CURL = re.compile(r"^\s*(curl .+)$", re.MULTILINE)
+_ANSWER = re.compile(r"^\[(\d{3})\]([^\n]*):\s*\n\s*`?([^\n]*?)`?\s*$", re.MULTILINE)
+SHOWN_CHECKS, SHOWN_EXAMPLES = 10, 3
+
+
+def _leaves(exc: BaseException) -> list[tuple[BaseException, BaseException | None]]:
+    """Every failure inside ``exc`` (exception groups nest when several examples fail), each with
+    the group that holds it (whose message carries the answer and the curl line)."""
+    out: list[tuple[BaseException, BaseException | None]] = []
+
+    def walk(e: BaseException, group: BaseException | None) -> None:
+        if isinstance(e, BaseExceptionGroup):
+            for sub in e.exceptions:
+                walk(sub, e)
+        else:
+            out.append((e, group))
+    walk(exc, None)
+    return out
+
+
+def found(exc: BaseException, default_clause: str) -> list[Found]:
+    """The checks that failed in ``exc``, once each, bounded and inert. Ours by the clause their
+    message names; schemathesis' own (which name none) by the clause of ours that failed beside
+    them, else by the item's (``default_clause``): the clauses a failure is filed under stay those
+    the suite has always given it."""
+    seen: dict[tuple[str, str], tuple[str | None, str, str]] = {}
+    for leaf, _ in _leaves(exc):
+        title = str(getattr(leaf, "title", "") or type(leaf).__name__)
+        message = str(getattr(leaf, "message", "") if hasattr(leaf, "title") else leaf)
+        named = _CHECK_NAME.search(title)
+        builtin = getattr(type(leaf), "checks", ())
+        check = named.group(1) if named else (builtin[0] if builtin else title)
+        allowed = CLAUSES_OF.get(check, ())
+        clause = next((c for c in _CLAUSE.findall(message) if c in allowed), None)
+        text = safe(cut(message.strip() or title, 300), one_line=True)
+        seen.setdefault((check, text), (clause, check, text))
+    ours = next((c for c, _, _ in seen.values() if c is not None), default_clause)
+    return [Found(clause or ours, check, text) for clause, check, text in seen.values()]
+
+
+def describe(exc: BaseException, problems: list[Found], where: str, token_env: str) -> str:
+    """A schemathesis failure as people read it: the checks that failed (each with its clause), then
+    an answer and a curl line per failing example; bounded, and every line inert."""
+    lines = [f"schemathesis: {len(problems)} check(s) failed on {safe(where, one_line=True)}"]
+    lines += [f"- [{p.clause}] {p.check}: {p.message}" for p in problems[:SHOWN_CHECKS]]
+    if len(problems) > SHOWN_CHECKS:
+        lines.append(f"- ... and {len(problems) - SHOWN_CHECKS} more check(s) (see the report)")
+    groups = list(dict.fromkeys(g for _, g in _leaves(exc) if g is not None))
+    for group in groups[:SHOWN_EXAMPLES]:
+        text = str(getattr(group, "message", ""))
+        answer, curl = _ANSWER.search(text), _CURL.search(text)
+        if answer:
+            lines.append(f"  Answer: HTTP {answer.group(1)}{safe(answer.group(2), one_line=True)}: "
+                         f"{safe(cut(answer.group(3), 500), one_line=True)}")
+        if curl:
+            lines.append(f"  Reproduce with: {safe(cut(curl.group(1), 2000), one_line=True)}")
+    if len(groups) > SHOWN_EXAMPLES:
+        lines.append(f"  ... and {len(groups) - SHOWN_EXAMPLES} more failing example(s)")
+    lines.append(f"schemathesis masks the token as [Filtered]: put \"${safe(token_env, one_line=True)}\" in its place "
+                 "to replay the curl line")
+    return "\n".join(lines)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 from ..checks.failures import render_grouped
 from ..wire.redact import redact, safe
-from . import html_page
+from . import html_page, junit
 from .results import failure_groups, grouped_clauses
 
 if TYPE_CHECKING:
@@ -26,14 +26,23 @@ if TYPE_CHECKING:
 def failure_text(out: Outcome, shown: dict[tuple[str, str, str, str], str] | None = None) -> str:
     """A failed scenario for the terminal and JUnit; alike failures once (``render_grouped``)."""
     head = f"{len(out.failures)} contract failure(s): {', '.join(sorted(out.failed_clauses))}"
+    if out.scenario.clause not in out.failed_clauses:  # found by another clause's scenario: say whose
+        head += f" (in a scenario of {out.scenario.clause})"
     return head + "\n" + render_grouped(out.failures, shown=shown, where=f"'{out.scenario.id}'")
 
 
 def _clause_line(row: dict[str, Any]) -> str:
     extra = f" - waived: {row['waiver']}" if row["waiver"] else ""
-    extra += f" - {'; '.join(row['not_run_reasons'])}" if row["result"] in ("not run", "incomplete") else ""
+    extra += f" - {row['reason']}" if row.get("reason") and row["result"] != "blocked" else ""
     result = f"blocked by {', '.join(row['blocked_by'])}" if row["result"] == "blocked" else row["result"]
     return f"  {row['clause']:<8} {result:<12} {row['title']}{extra}"
+
+
+def kind_line(g: dict[str, Any]) -> str:
+    """One kind of failure for the terminal: clause, check, where (when it has a place) and how often."""
+    where = f" at {g['path']}" if g["path"] else ""
+    return (f"  {g['clause']:<8} {g['check']}{where}: {g['count']} in {len(g['scenarios'])} scenario(s), "
+            f"first in '{g['example_scenario']}'")
 
 
 def summary_lines(doc: dict[str, Any]) -> list[str]:
@@ -49,11 +58,15 @@ def summary_lines(doc: dict[str, Any]) -> list[str]:
         lines.append(f" {group}")
         lines += [_clause_line(row) for row in rows]
     groups = failure_groups(doc)
+    hints = {h["clause"]: h["text"] for h in doc.get("hints", [])}
     if groups:
         lines.append("failures by kind (alike failures counted once):")
-        for g in groups:
-            lines.append(f"  {g['clause']:<8} {g['check']} {g['path'] or '-'}: {g['count']} in {len(g['scenarios'])} "
-                         f"scenario(s), first in '{g['example_scenario']}'")
+        for i, g in enumerate(groups):
+            lines.append(kind_line(g))
+            last_of_clause = i + 1 == len(groups) or groups[i + 1]["clause"] != g["clause"]
+            if last_of_clause and g["clause"] in hints:  # said once, beside the failures it explains
+                lines.append(f"  note: {hints.pop(g['clause'])}")
+    lines += [f"note: {text}" for text in hints.values()]
     cov = doc.get("input_coverage")
     if cov and cov["classes"]:  # the input model: field x class x format combinations sent
         lines.append(f"input coverage: {cov['sent']} of {cov['classes']} field x class x format combinations sent")
@@ -146,19 +159,22 @@ def clear_stale(directory: str) -> None:
         old.unlink(missing_ok=True)
 
 
-def write_stopped(directory: str, exit_status: int, reason: str) -> list[str]:
-    """A run that ends before it starts still leaves a report: why it stopped, and its status."""
+def write_stopped(directory: str, exit_status: int, reason: str, junit_path: str | None = None) -> list[str]:
+    """A run that ends before it starts still leaves a report: why it stopped, and its status (also
+    in JUnit, as its one case, so every output tells the same story)."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
+    verdict = {"word": "STOPPED", "exit_status": exit_status, "text": safe(reason, one_line=True)}
     doc = {"suite_version": __version__, "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-           "stopped": {"exit_status": exit_status, "reason": safe(reason)}}
+           "stopped": {"exit_status": exit_status, "reason": safe(reason)}, "verdict": verdict}
     (out / "results.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
     text = html.escape(safe(reason))
     (out / "report.html").write_text(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Contract run stopped</title>"
         "</head><body style=\"font:14px system-ui;margin:28px\"><h1>Contract run stopped before it ran "
         f"<span id=\"verdict\" style=\"color:#cf222e\">STOPPED</span></h1><p id=\"reason\">{text}</p>"
-        f"<p>Exit status {exit_status}. No scenario ran; nothing here is a verdict on the target.</p>"
-        f"<p class=\"meta\">{doc['generated_at']}, suite {__version__}</p></body></html>", encoding="utf-8")
-    return [str(out / "results.json"), str(out / "report.html")]
-
+        f"<p>Exit status <span id=\"exit-status\">{exit_status}</span>. No scenario ran; nothing here is a verdict "
+        f"on the target.</p><p class=\"meta\">{doc['generated_at']}, suite {__version__}</p></body></html>",
+        encoding="utf-8")
+    written = [str(out / "results.json"), str(out / "report.html")]
+    return [*written, junit.write_stopped(junit_path or out / "junit.xml", verdict)]

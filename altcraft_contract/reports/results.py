@@ -4,17 +4,19 @@ thing the reporters read (JSON, HTML, terminal). Nothing here changes a result."
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from .. import __version__, endpoints
 from ..checks.failures import Failure, Status
 from ..contract import clauses
 from ..run import coverage
 from ..wire.redact import cut, redact
+from .clause_table import clause_table, hints
 
 if TYPE_CHECKING:
     from ..run.build import Run
@@ -33,14 +35,14 @@ def outcome_dict(o: Outcome) -> dict[str, Any]:
 
 
 def external_outcome(name: str, clause: str, outcome: str, text: str, seconds: float, *,
-                     transport: bool = False) -> dict[str, Any]:
-    """An item that drives its own tool (schemathesis), as an outcome; its text is the tool's own
-    report (cut and redacted like any text from the target)."""
+                     transport: bool = False, found: Iterable[tuple[str, str]] = ()) -> dict[str, Any]:
+    """An item that drives its own tool (schemathesis), as an outcome: one failure per check that
+    failed (``found``: clause and check), each carrying the tool's report (cut and redacted like any
+    text from the target)."""
     status = {"passed": Status.PASSED, "failed": Status.FAILED}.get(outcome, Status.NOT_RUN).value
-    named = re.search(r"\(([A-Z][0-9](?:\.text)?)\)", text)  # our checks name their clause: "(D2)"
-    clause = named.group(1) if named else clause
-    failures = [] if status != Status.FAILED.value or transport else [failure_dict(Failure(
-        clause, name, "schemathesis found a problem", text[-4000:]))]
+    failures = [] if status != Status.FAILED.value or transport else [
+        failure_dict(Failure(c, check, f"schemathesis: {check} failed", text[-4000:])) for c, check in found
+    ] or [failure_dict(Failure(clause, name, "schemathesis found a problem", text[-4000:]))]
     reason = redact(cut(text, 500)) if transport or status == Status.NOT_RUN.value else ""
     return {"id": f"schemathesis: {name}", "clause": clause, "endpoint": None, "status": status, "reason": reason,
             "transport_error": transport, "requests": 0, "seconds": round(seconds, 3), "failures": failures,
@@ -111,79 +113,6 @@ def merge(records: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _facets_of(rec: dict[str, Any], clause_id: str) -> list[dict[str, Any]]:
-    rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for key, n in rec["facets"].items():
-        clause, mode, fmt, result = key.split("|")
-        if clause == clause_id:
-            row = rows.setdefault((mode, fmt), {"mode": mode, "format": fmt, "held": 0, "failed": 0})
-            row[result] += n
-    return sorted(rows.values(), key=lambda r: (r["mode"], r["format"]))
-
-
-def clause_table(rec: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per clause of CONTRACT.md: its result over the run, and the evidence for it."""
-    failed: Counter[str] = Counter()
-    waived: Counter[str] = Counter()
-    not_run: dict[str, list[str]] = {}
-    blockers: dict[str, set[str]] = {}  # clause -> clauses whose failures stopped its scenarios first
-    for o in rec["outcomes"]:
-        failed.update(f["clause"] for f in o["failures"])
-        waived.update(f["clause"] for f in o["waived"])
-        if o["status"] == Status.NOT_RUN.value:
-            not_run.setdefault(o["clause"], []).append(o["reason"])
-        elif o["transport_error"]:
-            not_run.setdefault(o["clause"], []).append("a transport problem stopped it (TRANSPORT)")
-        elif o["status"] == Status.FAILED.value:
-            blockers.setdefault(o["clause"], set()).update(f["clause"] for f in o["failures"])
-    held, api = rec["held"], rec["target"]["api_version"]
-    # A run that stopped early says so for every clause it left short, not "not covered".
-    stop = (f"the target is unreachable ({rec['unreachable']})" if rec.get("unreachable") else
-            "the request budget was spent" if rec.get("budget_spent") else
-            "the run was interrupted" if rec.get("interrupted") else None)
-    rows = []
-    for c in clauses.CLAUSES:
-        blocked_by = sorted(blockers.get(c.id, set()) - {c.id})
-        # A clause passes only on evidence: at least one of its checks ran and held.
-        if c.id in ("V72", "V74"):
-            result = "applied" if c.id[1:] == api[1:] else "not applied"
-        elif failed[c.id]:
-            result = Status.FAILED.value
-        elif waived[c.id]:
-            result = Status.WAIVED.value
-        elif held.get(c.id, 0):
-            # Held where it ran; "incomplete" when some of its scenarios did not run at all.
-            # An interrupted run (or one stopped early) cannot vouch for the rest of a clause either.
-            result = "incomplete" if c.id in not_run or rec.get("interrupted") else Status.PASSED.value
-        elif blocked_by:
-            result = "blocked"
-        elif c.id in not_run:
-            result = Status.NOT_RUN.value
-        elif stop:
-            result = Status.NOT_RUN.value
-            not_run[c.id] = [f"the run stopped early: {stop}"]
-        elif missing := _unselected(c, rec["endpoints"]["selected"]):
-            result = Status.NOT_RUN.value
-            not_run[c.id] = [f"not selected: it needs {', '.join(missing)} (--endpoint)"]
-        else:
-            result = "not covered"
-        rows.append({"clause": c.id, "level": c.level, "family": clauses.FAMILIES[c.family], "title": c.title,
-                     "endpoint": c.endpoint,
-                     "result": result, "checks_held": held.get(c.id, 0), "failures": failed[c.id],
-                     "waived": waived[c.id], "waiver": rec["target"]["waivers"].get(c.id),
-                     "blocked_by": blocked_by if result == "blocked" else [],
-                     "not_run_reasons": sorted(set(not_run.get(c.id, []))), "facets": _facets_of(rec, c.id)})
-    return rows
-
-
-def _unselected(c: clauses.Clause, selected: list[str]) -> list[str]:
-    """The endpoints a clause needs that ``--endpoint`` left out (C and the writes need both reads)."""
-    if c.endpoint is None and c.family != "C":
-        return []
-    needed = [c.endpoint] if c.endpoint in endpoints.READS else list(endpoints.READS)
-    return [f"relations/{n}" for n in needed if n not in selected]
-
-
 def clause_group(row: dict[str, Any]) -> str:
     """Where a clause row is reported: under every endpoint, under its endpoint, or between two."""
     return clauses.get(row["clause"]).group
@@ -209,20 +138,42 @@ def endpoint_table(rec: dict[str, Any]) -> list[dict[str, Any]]:
     for e in endpoints.ENDPOINTS.values():
         if e.kind == "write":  # the write scenarios that send to this endpoint
             own = [o for o in rec["outcomes"] if o["clause"][0] in "WS" and e.name in o.get("uses", ())]
+            # A failed write scenario counts against the endpoints whose answers failed (a write,
+            # or the reads after it), not against every endpoint it used (the restore edits too).
+            blamed = [(o, [f for f in o["failures"] if e.name in blamed_writes(f, o)]) for o in own]
+            counts = Counter("failed elsewhere" if o["status"] == Status.FAILED.value and o["failures"] and not mine
+                             else o["status"] for o, mine in blamed)
+            failed = sorted({f["clause"] for _, mine in blamed for f in mine})
         else:
             own = [o for o in rec["outcomes"] if o.get("endpoint") == e.name]
-        counts = Counter(o["status"] for o in own)
-        # A shared clause's row covers every endpoint; this says which endpoint's answers broke it.
-        failed = sorted({f["clause"] for o in own for f in o["failures"]})
+            counts = Counter(o["status"] for o in own)
+            # A shared clause's row covers every endpoint; this says which endpoint's answers broke it.
+            failed = sorted({f["clause"] for o in own for f in o["failures"]})
         result = "not available" if e.name in unavailable else "checked" if e.name in selected else "not selected"
         reason = unavailable.get(e.name, "")
         if e.kind == "write" and result == "checked" and not writes.get("allowed"):
             result, reason = "not run", next((o["reason"] for o in own if o["reason"]), "writes not allowed")
+        scenarios = {s.value: counts.get(s.value, 0) for s in Status}
+        if counts.get("failed elsewhere"):
+            scenarios["failed elsewhere"] = counts["failed elsewhere"]
         rows.append({"name": e.name, "path": e.path, "title": e.title, "result": result,
-                     "reason": reason, "scenarios": {s.value: counts.get(s.value, 0) for s in Status},
+                     "reason": reason, "scenarios": scenarios,
                      "clauses_failed": failed,
                      "clauses": [c.id for c in clauses.CLAUSES if c.endpoint in (e.name, endpoints.owner_of(e.name))]})
     return rows
+
+
+def _endpoint_of(url: str) -> str | None:
+    path = urlsplit(url).path.rstrip("/")
+    return next((e.name for e in endpoints.ENDPOINTS.values() if path.endswith(e.path)), None)
+
+
+def blamed_writes(failure: dict[str, Any], outcome: dict[str, Any]) -> set[str]:
+    """The write endpoints a write scenario's failure counts against: the last write among its
+    exchanges (the one whose answer, or whose effect on the reads after it, failed); without one,
+    every write endpoint the scenario used."""
+    names = [n for ex in failure.get("exchanges", []) if (n := _endpoint_of(ex.get("url", ""))) in endpoints.WRITES]
+    return {names[-1]} if names else {n for n in outcome.get("uses", ()) if n in endpoints.WRITES}
 
 
 def failure_groups(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -238,7 +189,9 @@ def failure_groups(doc: dict[str, Any]) -> list[dict[str, Any]]:
             if sc["id"] not in g["scenarios"]:
                 g["scenarios"].append(sc["id"])
     order = {c.id: i for i, c in enumerate(clauses.CLAUSES)}
-    return sorted(groups.values(), key=lambda g: (order.get(g["clause"], 99), g["check"], g["path"]))
+    # Within a clause, the suite's own failures (full anatomy: request, answer, curl) before a tool's.
+    return sorted(groups.values(), key=lambda g: (order.get(g["clause"], 99), g["example_scenario"].startswith(
+        "schemathesis: "), g["check"], g["path"]))
 
 
 def document(rec: dict[str, Any], baseline: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -261,6 +214,7 @@ def document(rec: dict[str, Any], baseline: dict[str, Any] | None = None) -> dic
         "stopped": None,  # why the run ended early, when it did (set by the front end)
         "input_coverage": input_coverage_document(rec),
         "writes": rec["writes"],
+        "hints": hints(rec),
     }
 
 

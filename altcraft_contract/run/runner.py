@@ -35,8 +35,13 @@ def unavailable(scenario: Scenario, session: Session) -> str | None:
     return next((why for name in names if (why := session.availability(name))), None)
 
 
+DRY_RUN = "--dry-run: only the write plan runs, and it sends only the reads it needs"
+
+
 def run_scenario(scenario: Scenario, session: Session) -> Outcome:
     """Run ``scenario``; never raises for contract or transport problems, it reports them."""
+    if session.dry_run and not scenario.exclusive:  # a dry run plans the writes; it checks nothing else
+        return Outcome(scenario, Status.NOT_RUN, reason=DRY_RUN)
     missing = scenario.missing(session.target) or unavailable(scenario, session)
     if missing:
         return Outcome(scenario, Status.NOT_RUN, reason=missing)

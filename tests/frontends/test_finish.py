@@ -31,8 +31,40 @@ def test_each_way_a_run_ends_has_its_status(record: dict[str, Any], changes: Any
     assert (extra.get("stopped") or {}).get("exit_status") == stopped
 
 
-def test_closing_lines_are_inert_and_say_why_it_stopped() -> None:
+def test_closing_lines_are_inert() -> None:
     doc = {"written": ["r/results.json"], "stopped": {"exit_status": 11, "reason": "budget\x1b[2J"}}
     lines = finish.closing_lines(doc, ["::error::x"], None)
     assert all("\x1b" not in text and not text.startswith("::") for text, _ in lines)
-    assert lines[-1][1] and "stopped: budget" in lines[-1][0]
+    assert not any("budget" in text for text, _ in lines)  # why it stopped is the verdict's, said last, once
+
+
+def doc(**kw: Any) -> dict[str, Any]:
+    return {"summary": {"passed": 3, "failed": 0, "waived": 0, "not run": 1}, "clauses": [], "stopped": None,
+            "behaviour_changes": None, "writes": {"dry_run": False}, **kw}
+
+
+@pytest.mark.parametrize(("document", "status", "word", "words"), [
+    (doc(), 0, "PASS", "every check held (3 passed, 1 not run)"),
+    (doc(clauses=[{"clause": "D2", "result": "failed"}, {"clause": "C1", "result": "blocked"}]), 1, "FAIL",
+     "contract failures in D2"),
+    (doc(behaviour_changes={"changes": [{"kind": "x"}, {"kind": "y"}]}), 10, "CHANGED",
+     "behaviour changed since the baseline: 2 change(s), nothing failed"),
+    (doc(stopped={"exit_status": 11, "reason": "the request budget was spent"}), 11, "INCOMPLETE",
+     "the request budget was spent; nothing failed"),
+    (doc(stopped={"exit_status": 2, "reason": "interrupted: the scenarios left were not run"}), 2, "STOPPED",
+     "interrupted"),
+    (doc(stopped={"exit_status": 69, "reason": "the target http://t stopped answering (timeout)"}), 69, "STOPPED",
+     "stopped answering"),
+    (doc(writes={"dry_run": True}), 0, "DRY RUN", "nothing was written or judged"),
+])
+def test_the_verdict_and_the_last_line_tell_the_exit_status(document: dict[str, Any], status: int, word: str,
+                                                            words: str) -> None:
+    v = finish.verdict(document, status)
+    assert (v["word"], v["exit_status"]) == (word, status) and words in v["text"]
+    assert finish.last_line(v).startswith(f"altcraft-contract: {word} (exit {status}): ")
+
+
+def test_the_last_line_is_inert() -> None:
+    v = finish.verdict(doc(stopped={"exit_status": 69, "reason": "the target said \x1b[2J\n::error::x"}), 69)
+    line = finish.last_line(v)
+    assert "\x1b" not in line and "\n" not in line

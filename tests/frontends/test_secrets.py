@@ -35,3 +35,14 @@ def test_tokens_derived_from_the_canary_are_nowhere_in_the_output(tmp_path: Path
     derived = [derived_token(a, CANARY) for a in (Auth.BODY_SAME_SHAPE, Auth.BODY_LAST_CHANGED, Auth.BODY_PREFIX)]
     texts = [proc.stdout, proc.stderr] + [p.read_text(encoding="utf-8") for p in tmp_path.iterdir() if p.is_file()]
     assert not [d for d in derived for text in texts if d in text]
+
+
+def test_canary_token_is_nowhere_in_a_stopped_runs_outputs(tmp_path: Path) -> None:
+    """A run that stops before it starts writes its own reports (JUnit too) and one line."""
+    proc = run_suite("--target", "targets/example.toml", "--base-url", "http://127.0.0.1:9", "--reports-dir",
+                     str(tmp_path), env={"ALTCRAFT_API_TOKEN": CANARY})
+    assert proc.returncode == 69, proc.stdout + proc.stderr
+    outputs = {"stdout": proc.stdout, "stderr": proc.stderr}
+    outputs.update({p.name: p.read_text(encoding="utf-8", errors="replace") for p in tmp_path.iterdir()})
+    assert {"results.json", "report.html", "junit.xml"} <= set(outputs)
+    assert [name for name, text in outputs.items() if CANARY in text] == []

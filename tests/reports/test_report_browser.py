@@ -1,8 +1,11 @@
 """The HTML report in a real headless Chromium: it loads without console errors, shows the failing
-clause's details, and its result filter works. A screenshot is kept for people to look at."""
+clause's details, its result filters work (a "not covered" one too), and its header counts the
+clauses not covered and not run beside those passed and failed. A screenshot is kept for people to
+look at."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,3 +75,27 @@ def test_result_filter_hides_and_shows_rows(page) -> None:  # type: ignore[no-un
     assert page.locator("#clause-T1").is_visible() and not page.locator("#clause-D2").is_visible()
     page.click("button[data-filter=all]")
     assert page.locator("#clause-T1").is_visible() and page.locator("#clause-D2").is_visible()
+
+
+def test_not_covered_filter_shows_the_clauses_no_check_reached_with_why(page, report: Path) -> None:  # type: ignore[no-untyped-def]
+    page.click("button[data-filter='not covered']")
+    for cid in ("C2", "C3", "C4"):  # checked in C1's scenarios, which all stopped at the D2 failure first
+        row = page.locator(f"#clause-{cid}")
+        assert row.is_visible() and "not reached: an earlier check failed in every scenario that checks it (D2)" \
+            in row.inner_text()
+    assert not page.locator("#clause-D2").is_visible() and not page.locator("#clause-W1").is_visible()
+    assert page.locator('tr.family[data-family="Consistency of the two reads"]').is_visible()
+    assert not page.locator("tr.family[data-family=Transport]").is_visible()
+    page.click("button[data-filter='not run']")
+    w1 = page.locator("#clause-W1")  # a write clause with no scenario of its own: the writes' reason
+    assert w1.is_visible() and "writes not allowed" in w1.inner_text()
+    page.click("button[data-filter=all]")
+
+
+def test_header_counts_clauses_by_result(page, report: Path) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(report.with_name("results.json").read_text(encoding="utf-8"))["clauses"]
+    for result in ("passed", "failed", "not covered", "not run"):
+        want = sum(r["result"] == result for r in rows)
+        assert page.inner_text(f"#clause-counts [data-count='{result}'] b") == str(want), result
+    assert page.inner_text("#clause-counts [data-count='not covered'] b") == "3"
+    assert page.inner_text("#verdict-text").startswith("exit 1: contract failures in D2")

@@ -129,6 +129,7 @@ def test_a_target_that_goes_down_gets_one_verdict_not_many_failures(tmp_path: Pa
     assert len(cards) == int(failed.group(1)) and all(m.startswith("TRANSPORT (not a contract failure)")
                                                      for _, m in cards), cards
     verdicts = [ln for ln in proc.stdout.splitlines() if "stopped answering" in ln]
-    assert len(verdicts) == 1 and verdicts[0].startswith("altcraft-contract: the target")
+    assert len(verdicts) == 1 and verdicts[0].startswith("altcraft-contract: STOPPED (exit 69): the target")
+    assert verdicts[0] == proc.stdout.splitlines()[-1]  # said once, as the last line
     assert "[E" not in proc.stdout and "[R6]" not in proc.stdout  # no contract failure blamed on the proxy
     assert "not run: the target is unreachable" in proc.stdout or "skipped" in proc.stdout

@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from altcraft_contract.reference import server
 from altcraft_contract.reference.render import Style
@@ -31,12 +32,34 @@ def test_without_the_option_the_writes_say_why_they_did_not_run(tmp_path: Path) 
     assert re.search(r"/api/v1\.1/relations/edit +not run +writes not allowed", proc.stdout), proc.stdout[-3000:]
 
 
-def test_a_dry_run_prints_the_plan(tmp_path: Path) -> None:
-    proc = run_suite("--writes", "--dry-run", "--reports-dir", str(tmp_path), tests="contract_tests/test_writes.py")
+class Logged:
+    """A WSGI app that records the path of every request it is sent."""
+
+    def __init__(self, app: Any) -> None:
+        self.app, self.paths = app, []
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        self.paths.append(environ["PATH_INFO"])
+        return self.app(environ, start_response)
+
+
+def test_a_dry_run_prints_the_plan_and_sends_only_the_reads_it_needs(tmp_path: Path) -> None:
+    """The whole suite with --writes --dry-run: the plan, and nothing sent but the reads of the
+    starting state (the read scenarios, schemathesis and the baseline probes are not run)."""
+    logged = Logged(server.make_app("v74", "none", Style(), frozenset({TOKEN})))
+    with server.LoopbackServer(logged) as srv:  # type: ignore[arg-type]
+        target = tmp_path / "staging.toml"
+        target.write_text(server.target_toml(server.target_for(srv.base_url, "v74")), encoding="utf-8")
+        proc = run_suite("--target", str(target), "--writes", "--dry-run", "--reports-dir", str(tmp_path),
+                         "--record-baseline", str(tmp_path / "baseline.json"), env={"ALTCRAFT_API_TOKEN": TOKEN})
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert "plan of writes (dry run, nothing sent):" in proc.stdout
     assert re.search(r"1\. edit /api/v1\.1/relations/edit JSON", proc.stdout)
     assert "restore: detach" in proc.stdout
+    assert set(logged.paths) <= {"/api/v1.1/relations/get_counter", "/api/v1.1/relations/get"}, set(logged.paths)
+    assert 0 < len(logged.paths) <= 30, len(logged.paths)  # the whole read suite sends over a thousand
+    assert not (tmp_path / "baseline.json").exists() and "baseline recorded" not in proc.stdout
+    assert proc.stdout.splitlines()[-1].startswith("altcraft-contract: DRY RUN (exit 0)")
 
 
 def test_a_failing_sequence_leaves_a_replay_script_that_replays_it(tmp_path: Path) -> None:
