@@ -133,13 +133,14 @@ def clear_stale(directory: str) -> None:
         old.unlink(missing_ok=True)
 
 
-def write_stopped(directory: str, exit_status: int, reason: str) -> list[str]:
-    """A run that ends before it starts still leaves a report: why it stopped, and its status."""
+def write_stopped(directory: str, exit_status: int, reason: str, details: dict[str, Any] | None = None) -> list[str]:
+    """A run that ends before it starts still leaves a report: why it stopped, and its status
+    (``details``: more of what it saw, such as the preflight's reads)."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     doc = {"suite_version": __version__, "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-           "stopped": {"exit_status": exit_status, "reason": safe(reason)}}
-    (out / "results.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+           "stopped": {"exit_status": exit_status, "reason": safe(reason)}, **(details or {})}
+    (out / "results.json").write_text(redact(json.dumps(doc, indent=2, ensure_ascii=False)), encoding="utf-8")
     text = html.escape(safe(reason))
     (out / "report.html").write_text(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Contract run stopped</title>"
