@@ -6,6 +6,8 @@ from "the suite could not run".
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class SuiteInputError(Exception):
     """The suite cannot run; ``str(err)`` is a single line that names the problem and the fix."""
@@ -34,7 +36,28 @@ class TargetUnreachable(SuiteInputError):
     exit_status = 69  # EX_UNAVAILABLE
 
 
+class IdentityUnknown(SuiteInputError):
+    """The preflight: a profile or relation the target file names is unknown to the target."""
+
+    exit_status = 67  # EX_NOUSER (addressee unknown)
+    preflight: dict[str, Any] | None = None  # the reads that showed it, for results.json
+
+
+class TokenRefused(SuiteInputError):
+    """The preflight: the target refused the token to a well-formed read (401/403)."""
+
+    exit_status = 77  # EX_NOPERM
+    preflight: dict[str, Any] | None = None
+
+
+class OutputExists(SuiteInputError):
+    """``init``: the file it would write exists (without --force), or cannot be written."""
+
+    exit_status = 73  # EX_CANTCREAT
+
+
 EXIT_STATUSES = {
     cls.__name__: cls.exit_status
-    for cls in (TargetFileMissing, TargetFileInvalid, TokenMissing, TargetUnreachable)
+    for cls in (TargetFileMissing, TargetFileInvalid, TokenMissing, TargetUnreachable, IdentityUnknown, TokenRefused,
+                OutputExists)
 }

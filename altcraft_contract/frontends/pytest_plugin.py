@@ -26,7 +26,7 @@ from ..run.runner import Outcome, Prefetch, run_scenario
 from ..run.scenario import Scenario
 from ..scenarios.all import all_scenarios, for_endpoints
 from ..wire.redact import safe
-from . import finish
+from . import finish, progress
 from . import pytest_setup as setup
 from .pytest_setup import RUN_KEY
 
@@ -72,6 +72,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                 help="run the write scenarios under the target file's [writes] (restored at the end)")
     g.addoption("--dry-run", action="store_true", default=False,
                 help="with --writes: print the plan of writes instead of sending them")
+    g.addoption("--skip-preflight", action="store_true", default=False,
+                help="do not read every named profile before the scenarios (the preflight stops on a refused "
+                     "token, 77, or an unknown profile or relation, 67)")
     g.addoption("--record-baseline", default=None, metavar="FILE", help="record the fixed probes' behaviour")
     g.addoption("--compare-baseline", default=None, metavar="FILE",
                 help=f"compare the fixed probes with a recorded baseline (exit {BEHAVIOUR_CHANGED} on changes)")
@@ -93,12 +96,28 @@ def pytest_configure(config: pytest.Config) -> None:
         reports.clear_stale(config.getoption("--reports-dir"))  # a reviewer must never read the last run's
         if not config.option.xmlpath:
             config.option.xmlpath = str(Path(config.getoption("--reports-dir")) / "junit.xml")
+        progress.install(config, setup.workdir(config))
     setup.build_early(config)
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
     exits.guard_terminal(session.config)
+    _show_preflight(session.config)
+
+
+PREFLIGHT_SHOWN = pytest.StashKey[bool]()
+
+
+def _show_preflight(config: pytest.Config) -> None:
+    """The preflight's line, once, as soon as the run that did it exists (a target file's run is
+    built before the session starts, the embedded endpoint's after collection)."""
+    run = config.stash.get(RUN_KEY, None)
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if run is None or run.preflight is None or reporter is None or config.stash.get(PREFLIGHT_SHOWN, False):
+        return
+    config.stash[PREFLIGHT_SHOWN] = True
+    reporter.write_line(safe(f"altcraft-contract: {run.preflight['summary']}", one_line=True))
 
 
 def scenario_params(family: str) -> list[Any]:
@@ -125,6 +144,8 @@ def pytest_configure_node(node: Any) -> None:
 def pytest_collection_finish(session: pytest.Session) -> None:
     if any({"contract_session", "contract_run"} & set(getattr(i, "fixturenames", ())) for i in session.items):
         setup.build(session.config)
+        if not setup.is_worker(session.config):
+            _show_preflight(session.config)
         session.config.stash.setdefault(DOC_KEY, {})["started"] = time.time()
         _start_prefetch(session)
         # Everything imported and collected so far lives for the whole run: move it out of the
@@ -267,6 +288,7 @@ def _local_results(config: pytest.Config) -> None:
     started = config.stash.get(DOC_KEY, {}).get("started", time.time())
     rec = results.record(run, config.stash[OUTCOMES_KEY], started)
     rec["outcomes"] += config.stash[EXTERNAL_KEY]
+    rec["preflight"] = run.preflight
     config.stash[RECORDS_KEY].append(rec)
     worker = getattr(config, "workerinput", {})
     wants_baseline = config.getoption("--record-baseline") or config.getoption("--compare-baseline")
@@ -301,9 +323,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     rec = results.merge(config.stash[RECORDS_KEY])
     rec["interrupted"] = exitstatus == pytest.ExitCode.INTERRUPTED
+    # The process that did the preflight: the controller (a target file) or a worker (its own endpoint).
+    preflight = next((r["preflight"] for r in config.stash[RECORDS_KEY] if r.get("preflight")), None)
     changes = finish.baselines(config.stash[BASELINES_KEY], config.getoption("--record-baseline"),
                                config.getoption("--compare-baseline"))
     doc = results.document(rec, changes)
+    doc["preflight"] = preflight
     extra, status = finish.conclude(rec, changes, int(session.exitstatus))
     doc.update(extra)
     doc["verdict"] = finish.verdict(doc, status)  # the one story: exit status, last line, headline, JUnit
@@ -314,6 +339,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     doc = config.stash.get(DOC_KEY, None)
+    if doc and doc.get("preflight") and not config.stash.get(PREFLIGHT_SHOWN, False):  # xdist's own endpoints
+        terminalreporter.write_line(safe(f"altcraft-contract: {doc['preflight']['summary']}", one_line=True))
     if doc and "clauses" in doc:
         recorded = config.getoption("--record-baseline") if config.stash[BASELINES_KEY] else None
         for line, red in finish.closing_lines(doc, reports.summary_lines(doc), recorded):

@@ -63,8 +63,9 @@ def stop(config: pytest.Config, err: SuiteInputError) -> None:
     """End the run with one line and its status, leaving a report that says why (not a stale one):
     the line says STOPPED and the status, as the report's headline and its JUnit case do."""
     if not is_worker(config):
+        seen = getattr(err, "preflight", None)  # a preflight stop: the reads that showed it
         reports.write_stopped(config.getoption("--reports-dir"), err.exit_status, str(err),
-                              getattr(config.option, "xmlpath", None))
+                              getattr(config.option, "xmlpath", None), {"preflight": seen} if seen else None)
     pytest.exit(f"altcraft-contract: STOPPED (exit {err.exit_status}): {err}", returncode=err.exit_status)
 
 
@@ -86,12 +87,24 @@ def build(config: pytest.Config) -> None:
             concurrency=config.getoption("--concurrency"),
             reference_latency_ms=config.getoption("--reference-latency-ms"),
             writes=config.getoption("--writes"), dry_run=config.getoption("--dry-run"),
+            selected=selected_endpoints(config), preflight=wants_preflight(config),
         )
     except SuiteInputError as err:
         stop(config, err)
-    run.session.endpoints = selected_endpoints(config)
+    if run.preflight is None and config.getoption("--skip-preflight") and not is_worker(config):
+        from ..run.preflight import skipped
+
+        run.preflight = skipped("--skip-preflight")
     config.stash[RUN_KEY] = run
     config.add_cleanup(run.close)
+
+
+def wants_preflight(config: pytest.Config) -> bool:
+    """The preflight runs once per target: in the process that builds the run from a target file (a
+    worker's controller did it), and in each process serving its own embedded endpoint."""
+    if config.getoption("--skip-preflight"):
+        return False
+    return not (is_worker(config) and config.getoption("--target"))
 
 
 def selected_endpoints(config: pytest.Config) -> tuple[str, ...]:

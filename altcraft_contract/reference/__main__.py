@@ -13,9 +13,20 @@ import sys
 from . import catalogue, server, variants
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m altcraft_contract.reference", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+def print_lines(lines: list[str]) -> int:
+    """Print ``lines``; a reader that stops early (``| head``) ends the listing quietly, not with a traceback."""
+    try:
+        for line in lines:
+            print(line)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python flushes stdout again at exit: point it at /dev/null so that flush cannot fail too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
+def main(argv: list[str] | None = None, prog: str = "python -m altcraft_contract.reference") -> int:
+    ap = argparse.ArgumentParser(prog=prog, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--port", type=int, default=8080)
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--api-version", choices=["v72", "v74"], default="v74")
@@ -25,9 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--list-faults", action="store_true", help="print the fault catalogue and exit")
     args = ap.parse_args(argv)
     if args.list_faults:
-        for f in sorted(catalogue.catalogue().values(), key=lambda f: (f.clause, f.name)):
-            print(f"{f.clause:<8} {f.name:<40} {f.description}")
-        return 0
+        return print_lines(catalogue.listing())
     token = os.environ.get(server.TOKEN_ENV)
     if not token:
         token = secrets.token_hex(16)

@@ -32,3 +32,10 @@ def get(name: str) -> Fault:
     if name not in faults:
         raise KeyError(f"unknown fault {name!r}; known: {', '.join(sorted(faults))}")
     return faults[name]
+
+
+def listing(clause: str | None = None) -> list[str]:
+    """The catalogue as lines (clause, name, description), by clause; only ``clause``'s when given."""
+    faults = sorted(catalogue().values(), key=lambda f: (f.clause, f.name))
+    return [f"{f.clause:<8} {f.name:<40} {f.description}" for f in faults
+            if clause is None or f.clause.lower() == clause.lower()]

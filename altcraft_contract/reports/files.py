@@ -159,15 +159,17 @@ def clear_stale(directory: str) -> None:
         old.unlink(missing_ok=True)
 
 
-def write_stopped(directory: str, exit_status: int, reason: str, junit_path: str | None = None) -> list[str]:
+def write_stopped(directory: str, exit_status: int, reason: str, junit_path: str | None = None,
+                  details: dict[str, Any] | None = None) -> list[str]:
     """A run that ends before it starts still leaves a report: why it stopped, and its status (also
-    in JUnit, as its one case, so every output tells the same story)."""
+    in JUnit, as its one case, so every output tells the same story; ``details``: more of what it
+    saw, such as the preflight's reads)."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     verdict = {"word": "STOPPED", "exit_status": exit_status, "text": safe(reason, one_line=True)}
     doc = {"suite_version": __version__, "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-           "stopped": {"exit_status": exit_status, "reason": safe(reason)}, "verdict": verdict}
-    (out / "results.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+           "stopped": {"exit_status": exit_status, "reason": safe(reason)}, "verdict": verdict, **(details or {})}
+    (out / "results.json").write_text(redact(json.dumps(doc, indent=2, ensure_ascii=False)), encoding="utf-8")
     text = html.escape(safe(reason))
     (out / "report.html").write_text(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Contract run stopped</title>"

@@ -17,6 +17,7 @@ from ..reference import server, variants
 from ..wire.client import Client
 from ..wire.gate import DEFAULT_MAX_ANSWER_BYTES, Gate, requests_session
 from ..wire.problems import TransportProblem
+from .preflight import check as preflight_check
 from .session import Session, transport_problem
 
 
@@ -30,6 +31,7 @@ class Run:
     reference: Any = None  # the embedded reference app, however it is served (tests read its store)
     # Items that drive their own tool: what stopped them (("transport" | "not run", text)), by node id.
     external_problems: dict[str, tuple[str, str]] = field(default_factory=dict)
+    preflight: dict[str, Any] | None = None  # what the preflight sent and saw (preflight.Preflight.as_dict)
     _closers: list[Any] = field(default_factory=list)
     _requests: Any = None
 
@@ -83,8 +85,11 @@ def build_run(*, target_path: str | None = None, base_url: str | None = None, ap
               hypothesis_profile: str = "default", seed: int = 0, check_reachable: bool = True,
               max_rps: float | None = None, timeout: float | None = None, request_budget: int | None = None,
               max_answer_bytes: int | None = None, shared_dir: str | None = None, concurrency: int = 1,
-              reference_latency_ms: float = 0.0, writes: bool = False, dry_run: bool = False) -> Run:
-    """Everything a run needs; a problem with the suite's input raises a one-line SuiteInputError."""
+              reference_latency_ms: float = 0.0, writes: bool = False, dry_run: bool = False,
+              selected: tuple[str, ...] | None = None, preflight: bool = False) -> Run:
+    """Everything a run needs; a problem with the suite's input raises a one-line SuiteInputError.
+    ``preflight`` reads every named profile first (run/preflight.py) and stops on a refused token or
+    an unknown profile; ``selected`` names the endpoints the run checks (default: all)."""
     if target_path is None:
         target, app, client, closers = _embedded(api_version, transport, fault, variant, reference_latency_ms)
         run = Run(Session(target, client, hypothesis_profile=hypothesis_profile, seed=seed), transport, fault, variant,
@@ -117,14 +122,21 @@ def build_run(*, target_path: str | None = None, base_url: str | None = None, ap
     client.set_timeout(client.gate.timeout)
     run.session.workdir = shared_dir
     run.session.concurrency = max(1, concurrency)
-    if check_reachable:
-        try:
+    if selected is not None:
+        run.session.endpoints = selected
+    try:
+        if preflight:  # its first read is the reachability probe
+            run.preflight = preflight_check(client, run.session.target, run.session.endpoints).as_dict()
+        elif check_reachable:
             run.session.client.send(Call.of(base_fields(target)), Expect.anything("T1"))
             problem = transport_problem(run.session.client.last) if run.session.client.last else None
             if problem is not None:
                 raise problem
-        except TransportProblem as exc:
-            run.close()
-            raise TargetUnreachable(f"the target {target.base_url} is unreachable ({exc})",
-                                    "check base_url and that the server is up (or pass --base-url)") from None
+    except TransportProblem as exc:
+        run.close()
+        raise TargetUnreachable(f"the target {target.base_url} is unreachable ({exc})",
+                                "check base_url and that the server is up (or pass --base-url)") from None
+    except SuiteInputError:
+        run.close()
+        raise
     return run
