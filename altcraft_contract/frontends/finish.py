@@ -66,10 +66,12 @@ def verdict(doc: dict[str, Any], exit_status: int) -> dict[str, Any]:
     if exit_status == 0 and (doc.get("writes") or {}).get("dry_run"):
         word, text = "DRY RUN", f"the plan of writes is above; nothing was written or judged ({counts})"
     elif exit_status == 0:
-        word, text = "PASS", f"every check held ({counts})"
+        held = "every check held" if not (doc.get("summary") or {}).get("waived") else "every check held but the waived ones"
+        word, text = "PASS", f"{held} ({counts})"
     elif exit_status == 1:
         word = "FAIL"
-        text = f"contract failures in {', '.join(failed)} ({counts})" if failed else f"failures ({counts})"
+        text = (f"contract failures in {', '.join(failed)} ({counts})" if failed else
+                f"no contract failure, but scenarios failed: TRANSPORT or not judged, see above ({counts})")
         if changes:
             text += f"; the behaviour also changed since the baseline ({len(changes)} change(s))"
         if stopped:

@@ -85,9 +85,6 @@ def pytest_configure(config: pytest.Config) -> None:
     exits.guard_logging()
     setup.without_configuration(config)
     config.addinivalue_line("markers", "clause(id): the contract clause a scenario exercises")
-    # Scenario ids are the suite's own text, made inert where they are made (scenario_params): show
-    # them as written, not as pytest's ASCII escapes of their non-ASCII characters (the short summary).
-    config._inicache["disable_test_id_escaping_and_forfeit_all_rights_to_community_support"] = True
     config.stash[OUTCOMES_KEY], config.stash[RECORDS_KEY], config.stash[BASELINES_KEY] = [], [], []
     config.stash[EXTERNAL_KEY] = []
     if config.getoption("hypothesis_profile", None) is None:
@@ -121,9 +118,15 @@ def _show_preflight(config: pytest.Config) -> None:
 
 
 def scenario_params(family: str) -> list[Any]:
-    """pytest params for every scenario of a clause family, marked with their clause."""
-    return [pytest.param(s, id=safe(s.id, one_line=True), marks=pytest.mark.clause(s.clause))
-            for s in all_scenarios() if s.clause[0] in family]
+    """pytest params for every scenario of a clause family, marked with their clause (their ids:
+    ``pytest_make_parametrize_id``)."""
+    return [pytest.param(s, marks=pytest.mark.clause(s.clause)) for s in all_scenarios() if s.clause[0] in family]
+
+
+def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
+    """A scenario's pytest id is its id, made inert here and shown as written ("relations/get \u203a
+    M2: ..."): an id given as ``pytest.param(id=...)`` would reach the short summary ASCII-escaped."""
+    return safe(val.id, one_line=True) if isinstance(val, Scenario) else None
 
 
 def _selected(item: pytest.Item, names: tuple[str, ...]) -> bool:

@@ -82,3 +82,10 @@ def test_endpoint_option_narrows_the_run_and_the_reports_say_so(tmp_path: Path) 
     rows = {row["clause"]: row for row in doc["clauses"]}
     assert rows["G1"]["result"] == "not run" and "needs relations/get (--endpoint)" in rows["G1"]["not_run_reasons"][0]
     assert rows["C1"]["result"] == "not run" and rows["D1"]["result"] == "passed"
+
+
+def test_scenario_ids_read_as_written_in_pytest_s_own_lines() -> None:
+    """The short summary and -v lines print node ids: "relations/get › M2", not pytest's "\\u203a"."""
+    proc = run_suite("--collect-only", "-k", "relations/get and M2")
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    assert "[relations/get › M2: " in proc.stdout and "\\u203a" not in proc.stdout
