@@ -122,3 +122,17 @@ def test_c3_predicts_a_cancelling_sum_exactly() -> None:
     wrong = _cancelling_pair("-40")
     [message] = _failed(consistency.sums_and_counts_agree, wrong)
     assert "3 link(s) carry Balance" in message
+
+
+def test_c3_counts_a_zero_the_listing_leaves_out_but_not_more() -> None:
+    """A listing that shows no 0 may leave a 0-valued property out (free) while get_counter counts
+    it: a total up to the links lacking it passes; one below the listed links, or above, fails."""
+    links = [_link(B1, Like=3), _link(B2), _link(B3, Like=2)]  # B2's Like may be a 0 the listing dropped
+    counted = {"Like": {"total": 3, "sum": 5, "top": None}}
+    assert _failed(consistency.sums_and_counts_agree, _pair(counted, links, total=3)) == []
+    low = {"Like": {"total": 1, "sum": 5, "top": None}}
+    assert _failed(consistency.sums_and_counts_agree, _pair(low, links, total=3)) != []
+    high = {"Like": {"total": 4, "sum": 5, "top": None}}
+    assert _failed(consistency.sums_and_counts_agree, _pair(high, links, total=3)) != []
+    shows_zeros = [_link(B1, Like=3), _link(B2, Other=0), _link(B3, Like=2)]  # this listing lists its zeros
+    assert _failed(consistency.sums_and_counts_agree, _pair(counted, shows_zeros, total=3)) != []

@@ -57,7 +57,8 @@ def test_a_dry_run_prints_the_plan_and_sends_only_the_reads_it_needs(tmp_path: P
     assert re.search(r"1\. edit /api/v1\.1/relations/edit JSON", proc.stdout)
     assert "restore: detach" in proc.stdout
     assert set(logged.paths) <= {"/api/v1.1/relations/get_counter", "/api/v1.1/relations/get"}, set(logged.paths)
-    assert 0 < len(logged.paths) <= 30, len(logged.paths)  # the whole read suite sends over a thousand
+    # Two starting reads per write scenario and the preflight's: the whole read suite sends over a thousand.
+    assert 0 < len(logged.paths) <= 60, len(logged.paths)
     assert not (tmp_path / "baseline.json").exists() and "baseline recorded" not in proc.stdout
     assert proc.stdout.splitlines()[-1].startswith("altcraft-contract: DRY RUN (exit 0)")
 
