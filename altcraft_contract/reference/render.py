@@ -43,6 +43,18 @@ class Style:
     strengthen_zeros: Literal["keep", "drop"] = "keep"  # a property strengthen brings to 0 stays (with 0) or goes
     attach_existing: Literal["edit", "error"] = "edit"  # attach on a link that exists
     empty_weights: Literal["accept", "refuse"] = "accept"  # weights {} on strengthen, edit, attach
+    # How a read request's text is read where RFC 8259 and XML 1.0 leave it free (reference/reading.py).
+    duplicate_keys: Literal["last", "first", "refuse"] = "last"
+    xml_repeats: Literal["refuse", "first", "last"] = "refuse"  # an element repeated under <xml>
+    huge_numbers: Literal["double", "exact", "refuse"] = "double"  # 1e400, 2^63: inf/int, exact, or refused
+    bom: Literal["refuse", "accept"] = "refuse"  # a JSON text that starts with a byte order mark
+    # The wire: every nth request answered 429 (Retry-After: 0), answers chunked, keep-alive
+    # connections the server closes after this many answers (on loopback, reference/http11.py),
+    # failure texts that echo what the request sent (bounded, the token too).
+    every_nth_429: int | None = None
+    chunked: bool = False
+    close_after: int | None = None
+    echo_values: bool = False
 
 
 def http_status(code: int, style: Style) -> int:
