@@ -126,8 +126,10 @@ def _drop_ascii_escapes(app: Any, inc: Any) -> None:
     inc.raw = re.sub(rb"\\u00[2-7][0-9a-fA-F]", b"", inc.raw)
 
 
+# Escaped keys lose their names, the token's too: the server says "token required" (401) to a
+# request that carried a valid one, which R1 sees as well.
 register(Fault("unicode_escapes_mangled", "T2", "drops \\u00XX escapes of printable characters instead of decoding "
-               "them", request=_json_body(_drop_ascii_escapes)))
+               "them", also=("R1",), request=_json_body(_drop_ascii_escapes)))
 register(Fault("bom_crash", "R6", "falls over on a body that starts with a byte order mark (JSON or XML)",
                request=lambda app, inc: _crash_if(inc.raw.startswith(BOM), "BOM")))
 
