@@ -8,7 +8,7 @@ from .. import endpoints
 from ..contract import schemas
 from ..contract.target import Target
 from ..wire.client import Exchange
-from .base import fail, is_r6
+from .base import fail, r6_owns
 from .failures import Failure
 from .registry import CheckList
 
@@ -26,7 +26,7 @@ def _envelope_problem(ex: Exchange) -> str | None:
     return None
 
 
-@check("E1", stage=1, applies=lambda ex: not is_r6(ex))
+@check("E1", stage=1, applies=lambda ex: not r6_owns(ex))
 def answer_is_an_envelope(ex: Exchange, target: Target) -> Iterator[Failure]:
     """The body is an object with an integer error and a string error_text."""
     problem = _envelope_problem(ex)
@@ -35,11 +35,17 @@ def answer_is_an_envelope(ex: Exchange, target: Target) -> Iterator[Failure]:
                    received=(ex.text or "")[:200], expected="{error: integer, error_text: string, ...}")
 
 
-@check("R6", stage=1, applies=is_r6)
+# HTTP's own answers without a body: HEAD's never has one, OPTIONS' asks about the resource.
+BODILESS_METHODS = ("HEAD", "OPTIONS")
+
+
+@check("R6", stage=1, applies=r6_owns)
 def malformed_request_gets_an_envelope(ex: Exchange, target: Target) -> Iterator[Failure]:
-    """A malformed request is answered with an envelope and an allowed status, never a 5xx."""
-    problem = _envelope_problem(ex)
-    if not problem and ex.status not in allowed_statuses(ex.error_code, target.error_http_status):
+    """A malformed request is answered with an envelope and an allowed status, never a 5xx (a HEAD
+    or OPTIONS answer without a body: only never a 5xx)."""
+    bodiless = ex.call.method in BODILESS_METHODS and not ex.body.strip()
+    problem = None if bodiless else _envelope_problem(ex)
+    if not problem and not bodiless and ex.status not in allowed_statuses(ex.error_code, target.error_http_status):
         problem = f"HTTP {ex.status} is not allowed for error {ex.error_code} (E4)"
     if problem or (ex.status or 0) >= 500:
         yield fail(ex, "R6", "malformed_request_gets_an_envelope", "A malformed request made the server fail",
@@ -81,7 +87,7 @@ def allowed_statuses(code: int, mode: str) -> set[int]:
     return {"200": {200}, "mirror": mirrored, "any": {200} | mirrored}[mode]
 
 
-@check("E4", applies=lambda ex: not is_r6(ex) and isinstance(ex.error_code, int))
+@check("E4", applies=lambda ex: not r6_owns(ex) and isinstance(ex.error_code, int))
 def http_status_allowed(ex: Exchange, target: Target) -> Iterator[Failure]:
     """HTTP 200 on success; on failure 200 or the error code, as the target's setting says."""
     allowed = allowed_statuses(ex.error_code, target.error_http_status)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..contract.calls import BODY_TOKEN, Auth
 from ..contract.target import Target
 from ..wire.client import Exchange
 from .base import fail, is_r6
@@ -22,7 +23,18 @@ AUTH_CODES = frozenset({401, 402, 403})
 
 
 def _token_contradiction(ex: Exchange) -> bool:
-    return ex.error_code == 401 and ex.call.auth.sends_valid_token and ex.call.raw_body is None
+    """401 to a request that carried a valid token the server could read: a call's own fields, or a
+    raw text with the token in its header or marked in its body, unless its verdict lets a reader
+    refuse the whole text (and the token with it)."""
+    call, exp = ex.call, ex.expect
+    if ex.error_code != 401 or not call.auth.sends_valid_token:
+        return False
+    if call.raw_body is None:
+        return True
+    carried = call.auth is Auth.HEADER or BODY_TOKEN.encode() in call.raw_body
+    allows_401 = exp.outcome == "any" or (401 in exp.codes if exp.codes is not None else
+                                          exp.outcome != "success" and 401 not in exp.forbidden)
+    return carried and not allows_401
 
 
 @check("R1", applies=lambda ex: isinstance(ex.error_code, int))
@@ -34,17 +46,46 @@ def documented_codes_keep_their_meaning(ex: Exchange, target: Target) -> Iterato
                    received=ex.error_code, expected=ex.expect.reason or "another code")
 
 
-@check("*", applies=lambda ex: not is_r6(ex) and isinstance(ex.error_code, int))
+def described_profiles(ex: Exchange) -> set[str]:
+    """The A profiles a success describes: get_counter's ``data.profile_id``, relations/get's links'
+    ``profile_id_a`` (none when it lists no link: then the answer names no profile)."""
+    data = ex.data
+    if isinstance(data, dict):
+        got = data.get("profile_id")
+        return {got.lower()} if isinstance(got, str) else set()
+    links = data if isinstance(data, list) else []
+    return {str(link["profile_id_a"]).lower() for link in links if isinstance(link, dict) and "profile_id_a" in link}
+
+
+def _not_profile(ex: Exchange, name: str) -> Iterator[Failure]:
+    """A value near the profile's identifier: an error other than 401-403, or another profile."""
+    exp, code = ex.expect, ex.error_code
+    if code != 0 and code in exp.forbidden:
+        yield fail(ex, exp.clause, name, "Wrong error code", exp.reason or "a request that finds nothing",
+                   received=code, expected=f"non-zero not {sorted(exp.forbidden)}, or another profile")
+    elif code == 0 and exp.profile_id in described_profiles(ex):
+        yield fail(ex, exp.clause, name, "A value near an identifier found its profile",
+                   exp.reason or "the value is not the profile's identifier", received=exp.profile_id,
+                   expected=f"not {exp.profile_id}: nothing found (R5), or another profile",
+                   path="$.data.profile_id" if isinstance(ex.data, dict) else "$.data[].profile_id_a")
+
+
+# R6 probes with an outcome (a text a server may read as the request, or refuse) are judged here too.
+@check("*", applies=lambda ex: (not is_r6(ex) or ex.expect.outcome != "any") and isinstance(ex.error_code, int))
 def answer_matches_expectation(ex: Exchange, target: Target) -> Iterator[Failure]:
     """The call succeeds or fails as its clause says, with an allowed code and the right profile."""
     exp, code = ex.expect, ex.error_code
     name = "answer_matches_expectation"
     if _token_contradiction(ex):
         return  # R1 reports it
+    if exp.outcome == "not_profile":
+        yield from _not_profile(ex, name)
+        return
     if exp.outcome == "found_or_none" and code != 0:
-        if code in exp.forbidden:
+        if code in exp.forbidden or (exp.codes and code not in exp.codes):
+            allowed = sorted(exp.codes) if exp.codes else f"non-zero not {sorted(exp.forbidden)}"
             yield fail(ex, exp.clause, name, "Wrong error code", exp.reason or "a well-formed request finds the "
-                       "profile or nothing", received=code, expected=f"0, or non-zero not {sorted(exp.forbidden)}")
+                       "profile or nothing", received=code, expected=f"0, or {allowed}")
         return
     if exp.outcome in ("success", "found_or_none"):
         if code != 0:

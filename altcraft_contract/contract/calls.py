@@ -12,6 +12,10 @@ from enum import Enum
 from typing import Any, Literal
 
 Format = Literal["json", "xml"]
+# In a ``raw_body``: where the client writes the real token (escaped for the body's format), so a
+# hand-written text can carry a body token while the Call itself never holds it.
+BODY_TOKEN = "\ue000TOKEN\ue000"
+AUTH_CODES = frozenset({401, 402, 403})  # R1 gives them meanings no "nothing found" may borrow
 
 
 class Auth(Enum):
@@ -50,9 +54,9 @@ class Call:
     body_format: Format = "json"
     answer_format: Format | None = None  # None: no format parameter, the default (json) applies
     format_in: Literal["query", "body"] = "query"
-    content_type: str | None = None  # None: the plain media type of body_format
+    content_type: str | None = None  # None: the plain media type of body_format; "": no Content-Type
     token_pos: int = 0  # where the body token goes among the fields
-    raw_body: bytes | None = None  # a malformed body, sent as is (R4/R6 probes)
+    raw_body: bytes | None = None  # a body sent as is (R4/R6 probes, texts); BODY_TOKEN marks the token's place
     xml_syntax: str | None = None  # an XML body written with this syntax (xsd.XML_SYNTAXES)
     method: str = "POST"
     path: str = "/api/v1.1/relations/get_counter"
@@ -80,7 +84,7 @@ class Call:
         return replace(self, **kw)
 
 
-Outcome = Literal["success", "error", "any", "found_or_none"]
+Outcome = Literal["success", "error", "any", "found_or_none", "not_profile"]
 
 
 @dataclass(frozen=True)
@@ -89,9 +93,9 @@ class Expect:
 
     clause: str
     outcome: Outcome
-    codes: frozenset[int] | None = None  # for "error": the allowed codes; None: any non-zero
+    codes: frozenset[int] | None = None  # for "error", "found_or_none": the allowed codes; None: any non-zero
     forbidden: frozenset[int] = field(default_factory=frozenset)
-    profile_id: str | None = None  # for "success": the profile the answer must describe
+    profile_id: str | None = None  # "success", "found_or_none": the profile to describe; "not_profile": never
     reason: str = ""  # why the call is expected to fail, for the failure message
 
     @classmethod
@@ -105,11 +109,18 @@ class Expect:
                    reason=reason)
 
     @classmethod
-    def found_or_none(cls, clause: str, profile_id: str, reason: str = "") -> Expect:
+    def found_or_none(cls, clause: str, profile_id: str, reason: str = "", *, codes: set[int] | None = None,
+                      forbidden: frozenset[int] = AUTH_CODES) -> Expect:
         """Either this profile or "nothing found" (R5's codes: non-zero, not 401-403; 400 is allowed
         there too): where the target's data leaves open whether the request finds the profile, but
-        not which profile it may find."""
-        return cls(clause, "found_or_none", None, frozenset({401, 402, 403}), profile_id, reason)
+        not which profile it may find. ``codes`` narrows the errors allowed (the profile or a 400)."""
+        return cls(clause, "found_or_none", frozenset(codes) if codes else None, forbidden, profile_id, reason)
+
+    @classmethod
+    def not_profile(cls, clause: str, profile_id: str, reason: str = "") -> Expect:
+        """Not this profile: an error other than 401-403 (400 allowed), or a success that describes
+        another profile, never ``profile_id`` (a value near one of its identifiers, R5)."""
+        return cls(clause, "not_profile", None, AUTH_CODES, profile_id, reason)
 
     @classmethod
     def applied_or_refused(cls, clause: str, reason: str = "") -> Expect:

@@ -7,9 +7,10 @@ request XSD (``xsd.py``). A verdict is computed in this order:
 1. the request with the value breaks the request schema's R4 rules -> R4, 400 (a wrong type, a
    null, an empty identifier, a ``matching`` that is not one of the five);
 2. the value is, with its JSON type, the identifier the target file names -> success;
-3. the value is well-typed but names nothing the target file names: an integer id names some
-   other relation or resource or nothing (the profile or R5), a ``profile_id`` that holds no 24
-   hex digits names nothing (D1: R5);
+3. the value is well-typed but names nothing the target file names: a positive integer id names
+   some other relation or resource or nothing (the profile or R5); 0 and a negative id cannot name
+   one (R5's last paragraph, M3), so they never find the profile (R4 or R5: an error other than
+   401-403); a ``profile_id`` that holds no 24 hex digits names nothing (D1: R5);
 4. anything else -> R6: any envelope, never a 5xx. The contract leaves free what a server does
    with a whitespace-padded, 100,000-character or Cyrillic email, so the model asserts nothing more.
 
@@ -31,7 +32,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from . import schemas, xsd
-from .calls import Expect
+from .calls import AUTH_CODES, Expect
 from .target import Profile, Target
 from .xsd import scalar
 
@@ -232,6 +233,9 @@ def verdict(ctx: Context, cls: ValueClass, fmt: str = "json") -> Expect:
         if name == "resource_id" and ctx.base.get("matching") not in (named or ()):
             return Expect.found_or_none("M3", pid, f"resource {value} holds a subscription of the profile")
         return Expect.success("M3" if name == "resource_id" else "M2", pid)
+    if pid and name in _IDS and isinstance(value, int) and not isinstance(value, bool) and value <= 0:
+        return Expect.error("R5" if name == "rel_id" else "M3", None, forbidden=set(AUTH_CODES),
+                            reason=f"{what}: an id that cannot exist names no {name[:-3]} (R5), so nothing is found")
     if pid and name in _IDS and isinstance(value, int) and not isinstance(value, bool):
         return Expect.found_or_none("R5" if name == "rel_id" else "M3", pid,
                                     f"{what} names another {name[:-3]} or nothing")
@@ -245,9 +249,13 @@ def describe(expect: Expect) -> str:
     """A verdict in a few words, for the coverage table."""
     if expect.outcome == "success":
         return f"{expect.clause}: success"
+    others = "401-403" if expect.forbidden == AUTH_CODES else "/".join(str(c) for c in sorted(expect.forbidden))
     if expect.outcome == "found_or_none":
-        return f"{expect.clause}: the profile, or an error other than 401-403"
+        codes = "/".join(str(c) for c in sorted(expect.codes)) if expect.codes else f"an error other than {others}"
+        return f"{expect.clause}: the profile, or {codes}"
+    if expect.outcome == "not_profile":
+        return f"{expect.clause}: not this profile (an error other than {others}, or another profile)"
     if expect.outcome == "any":
         return "R6: any envelope, no 5xx"
-    codes = "/".join(str(c) for c in sorted(expect.codes)) if expect.codes else "non-zero, not 401-403"
+    codes = "/".join(str(c) for c in sorted(expect.codes)) if expect.codes else f"non-zero, not {others or '0'}"
     return f"{expect.clause}: {codes}"

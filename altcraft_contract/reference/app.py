@@ -6,6 +6,7 @@ answered as an envelope (R6), never as a crash.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -16,7 +17,7 @@ from .. import endpoints
 from ..endpoints.get import reference as get_ref
 from ..endpoints.get_counter import reference as counter_ref
 from ..endpoints.writes import reference as writes
-from . import lookup, render
+from . import lookup, render, wire
 from .data import LINKS, VALID_TOKENS, exact_links
 from .faults import NO_FAULT, Fault
 from .incoming import App, Crash, Incoming, Reject, Reply, bearer, endpoint_name, flat_xml_fields, json_fields, xml_numbers
@@ -46,19 +47,32 @@ class ReferenceApp:
         # This instance's links: the writes change them, the reads show them.
         self.store = Store(exact_links() if self.style.exact_decimals else LINKS)
         self.fault_state: dict[str, Any] = {}  # what a fault remembers between requests (a cache, ...)
+        self._lock = threading.Lock()
+        self._seen = 0  # requests, for the style's every nth 429
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         req = Request(environ)
         if self.latency:
             time.sleep(self.latency)
+        if self._slow_down():  # before reading anything: a request answered 429 changed nothing
+            return wire.too_many(environ, start_response)
         try:
             reply = self.handle(req)
         except Crash:
             resp = Response("<html><body><h1>500 Internal Server Error</h1></body></html>", status=500,
                             content_type="text/html")
             return resp(environ, start_response)
-        resp = Response(reply.body, status=reply.status, content_type=reply.content_type)
+        body = wire.chunks(reply.body) if self.style.chunked else reply.body  # no Content-Length: chunked
+        resp = Response(body, status=reply.status, content_type=reply.content_type)
         return resp(environ, start_response)
+
+    def _slow_down(self) -> bool:
+        """Whether this request is one the style answers with 429 (every nth)."""
+        if not self.style.every_nth_429:
+            return False
+        with self._lock:
+            self._seen += 1
+            return self._seen % self.style.every_nth_429 == 0
 
     def handle(self, req: Request) -> Reply:
         raw = req.stream.read(MAX_BODY + 1)  # one byte over the limit is enough to refuse
@@ -79,6 +93,8 @@ class ReferenceApp:
         except Exception as exc:  # a bug must still be answered as an envelope (R6)
             envelope = {"error": 400, "error_text": f"Incorrect request ({type(exc).__name__})"}
         envelope = fault.on_envelope(self, inc, envelope)
+        if self.style.echo_values and envelope.get("error") != 0:
+            envelope = {**envelope, "error_text": f"{envelope.get('error_text')} {wire.echo(inc)}"}
         reply = self.render(inc, envelope)
         return fault.on_wire(self, inc, reply)
 
@@ -100,12 +116,14 @@ class ReferenceApp:
         media = inc.content_type.split(";")[0].strip().lower()
         if inc.parsed:
             pass  # a fault parsed the body its own way
-        elif media == "application/json":
-            inc.fields = json_fields(inc.raw, exact=self.style.exact_decimals)
+        elif media == "application/json":  # the style's way of reading a text, for the reads only
+            inc.fields = (json_fields(inc.raw, exact=self.style.exact_decimals) if writes.is_write(inc.path)
+                          else json_fields(inc.raw, self.style))
         elif media in ("application/xml", "text/xml"):
             inc.body_format = "xml"
             with xml_numbers(exact=self.style.exact_decimals):
-                inc.fields = writes.xml_fields(inc.raw) if writes.is_write(inc.path) else flat_xml_fields(inc.raw)
+                inc.fields = (writes.xml_fields(inc.raw) if writes.is_write(inc.path)
+                              else flat_xml_fields(inc.raw, self.style))
         else:
             raise Reject(400, "Incorrect request: Content-Type must be application/json or application/xml")
         fmt = inc.fields.pop("format", None)

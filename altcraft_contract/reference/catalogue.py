@@ -8,9 +8,9 @@ from functools import cache
 from types import ModuleType
 
 from .. import endpoints
-from .faults import NO_FAULT, Fault, inputs, requests, transport, xml
+from .faults import NO_FAULT, Fault, identity, inputs, requests, texts, transport, xml
 
-SHARED: tuple[ModuleType, ...] = (transport, requests, xml, inputs)
+SHARED: tuple[ModuleType, ...] = (transport, requests, xml, inputs, texts, identity)
 
 
 @cache

@@ -16,6 +16,7 @@ from xml.etree.ElementTree import Element
 from .. import endpoints
 from ..contract import xsd
 from ..wire import xmlcodec
+from . import reading
 from .render import Style
 from .store import Store
 
@@ -106,20 +107,24 @@ def xml_root(raw: bytes) -> Element:
     return root
 
 
-def flat_xml_fields(raw: bytes) -> dict[str, Any]:
-    """The fields of an XML read request: one text element each, typed by the request XSD."""
+def flat_xml_fields(raw: bytes, style: Style | None = None) -> dict[str, Any]:
+    """The fields of an XML read request: one text element each, typed by the request XSD (a
+    repeated element refused, or one of them kept, as ``style`` says)."""
     root = xml_root(raw)
+    root = (reading.xml_repeats(root, style) if style else None) or root
     names = [child.tag for child in root]
     if any(len(child) for child in root) or len(set(names)) != len(names):
         raise Reject(400, "Incorrect request: each field must be a single text element")
     return xmlcodec.decode_request(root)  # typed by the request XSD (rel_id is an integer, ...)
 
 
-def json_fields(raw: bytes, exact: bool = False) -> dict[str, Any]:
-    """The fields of a JSON request: the body must be one JSON object (``exact``: numbers that are
-    not integers as the Decimal their text writes)."""
+def json_fields(raw: bytes, style: Style | None = None, exact: bool = False) -> dict[str, Any]:
+    """The fields of a JSON request: the body must be one JSON object (read as ``style`` says where
+    RFC 8259 leaves it to the reader; ``exact``: numbers that are not integers as the Decimal their
+    text writes)."""
     try:
-        doc = json.loads(raw.decode("utf-8"), parse_float=Decimal if exact else float)
+        doc = (reading.json_document(raw, style) if style else
+               json.loads(raw.decode("utf-8"), parse_float=Decimal if exact else float))
     except (ValueError, RecursionError):
         raise Reject(400, "Incorrect request: the body is not JSON") from None
     if not isinstance(doc, dict):

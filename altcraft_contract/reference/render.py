@@ -50,6 +50,18 @@ class Style:
     # rather than doubles; the seed links then also carry a property whose values cancel
     # (1e16, 1.5, -1e16: its sum is 1.5, where doubles say 2).
     exact_decimals: bool = False
+    # How a read request's text is read where RFC 8259 and XML 1.0 leave it free (reference/reading.py).
+    duplicate_keys: Literal["last", "first", "refuse"] = "last"
+    xml_repeats: Literal["refuse", "first", "last"] = "refuse"  # an element repeated under <xml>
+    huge_numbers: Literal["double", "exact", "refuse"] = "double"  # 1e400, 2^63: inf/int, exact, or refused
+    bom: Literal["refuse", "accept"] = "refuse"  # a JSON text that starts with a byte order mark
+    # The wire: every nth request answered 429 (Retry-After: 0), answers chunked, keep-alive
+    # connections the server closes after this many answers (on loopback, reference/http11.py),
+    # failure texts that echo what the request sent (bounded, the token too).
+    every_nth_429: int | None = None
+    chunked: bool = False
+    close_after: int | None = None
+    echo_values: bool = False
 
 
 def http_status(code: int, style: Style) -> int:

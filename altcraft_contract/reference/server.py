@@ -11,7 +11,7 @@ import respx
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from ..contract.target import Profile, Target, WriteScope
-from . import catalogue, data
+from . import catalogue, data, http11
 from .app import ReferenceApp
 from .render import Style
 
@@ -29,7 +29,10 @@ class LoopbackServer:
     def __init__(self, app: ReferenceApp, port: int = 0, host: str = "127.0.0.1") -> None:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # it logs every request otherwise
         self.app = app
-        self._server: BaseWSGIServer = make_server(host, port, app, threaded=True)
+        # werkzeug closes every connection; a style that keeps them open (or chunks) gets its own handler.
+        handler = http11.KeepAliveHandler if http11.keeps_alive(app) else None
+        self._server: BaseWSGIServer = make_server(host, port, app, threaded=True,
+                                                   request_handler=handler)  # type: ignore[arg-type]
         self.base_url = f"http://{host}:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 

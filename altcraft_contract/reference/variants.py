@@ -41,6 +41,13 @@ VARIANTS: dict[str, Style] = {
     # double sum says 2) and booleans left out of top and sum (the default counts true as 1).
     "exact-decimals-cancelling": Style(exact_decimals=True),
     "booleans-left-out-of-top-and-sum": Style(bools="skip"),
+    # How a text is read where RFC 8259 and XML 1.0 leave it to the reader, the other ways round.
+    "texts-first-wins-exact-bom": Style(duplicate_keys="first", xml_repeats="first", huge_numbers="exact", bom="accept"),
+    "texts-refused": Style(duplicate_keys="refuse", huge_numbers="refuse", status_mode="mirror"),
+    # The wire: a 429 every 60th request, chunked answers, keep-alive connections closed after three
+    # answers (on loopback), failure texts that echo the request's values and token.
+    "wire-429-chunked-keepalive-echo": Style(every_nth_429=60, chunked=True, close_after=3, echo_values=True,
+                                             xml_repeats="last"),
     "everything-else": Style(status_mode="mirror", key_order="reversed", xml_declaration=True, xml_null="absent",
                              charset=True, extra_fields=True, float_numbers=True, indent=True, error_data="null",
                              not_found_code=1001, link_order="random"),

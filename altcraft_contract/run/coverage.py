@@ -11,7 +11,7 @@ import threading
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from ..contract import inputs, inputs_wire
+from ..contract import inputs, inputs_identity, inputs_text, inputs_wire
 from ..contract import inputs_writes as iw
 from ..contract.target import Target
 from .session import Session
@@ -70,6 +70,11 @@ def plan(target: Target) -> list[dict[str, Any]]:
     for p in target.profiles:
         for r in inputs_wire.identifier_rows(target, p):
             rows.append(_row(f"identifiers of {p.profile_id}", r.name, "json", inputs.describe(r.expect)))
+    for c in inputs_text.CLASSES:  # the texts, methods and media types
+        rows.append(_row(c.group, c.name, c.fmt, inputs.describe(inputs_text.text_verdict(target, c))))
+    for n in inputs_identity.near_misses(target):
+        rows.append(_row(n.field, n.name, "json", inputs.describe(n.expect) if n.expect else "-",
+                         n.why_not or NOT_SENT))
     return rows + _write_rows(target)
 
 

@@ -8,10 +8,10 @@ from types import ModuleType
 
 from .. import endpoints
 from ..run.scenario import Scenario
-from . import classes, generated, negative, positive, xml
+from . import classes, generated, identity, negative, positive, text, xml
 
-# The input model's classes last, so they run after the probes.
-SHARED: tuple[ModuleType, ...] = (generated, negative, positive, xml, classes)
+# The input model's classes last (values, texts, identities), so they run after the probes.
+SHARED: tuple[ModuleType, ...] = (generated, negative, positive, xml, classes, text, identity)
 
 
 def _joined(modules: list[ModuleType]) -> list[Scenario]:

@@ -16,18 +16,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+from xml.sax.saxutils import escape as xml_escape
 
 import httpx
 
+from .. import endpoints
 from ..contract import numbers
-from ..contract.calls import Auth, Call, Expect
+from ..contract.calls import BODY_TOKEN, Auth, Call, Expect
 from . import redact, xmlcodec
-from .gate import AnswerTooSlow, Gate, read_bounded, retry_after
+from .gate import AnswerTooSlow, Bounded, Gate, read_bounded, retry_after
 
 INVALID_TOKEN = "invalid-token-00000000000000000000"  # a token no target issues (R3)
 # Never a real token (private-use characters), and neither JSON nor XML escapes it, so it can be
 # found again in an encoded body and replaced there.
-_PLACEHOLDER = "\ue000TOKEN\ue000"
+_PLACEHOLDER = BODY_TOKEN  # also where a raw body's token goes
 _MEDIA = {"json": "application/json", "xml": "application/xml"}
 
 
@@ -153,7 +155,7 @@ def encode(call: Call, token: str) -> tuple[str, dict[str, str], bytes]:
             fields.append(("format", call.answer_format))
     if call.auth.in_body:
         fields.insert(min(call.token_pos, len(fields)), ("token", _token_value(call.auth, token)))
-    headers = {"Content-Type": call.content_type or _MEDIA[call.body_format]}
+    headers = {} if call.content_type == "" else {"Content-Type": call.content_type or _MEDIA[call.body_format]}
     if call.auth is Auth.HEADER:
         headers["Authorization"] = f"Bearer {token}"
     elif call.auth is Auth.HEADER_INVALID:
@@ -161,13 +163,22 @@ def encode(call: Call, token: str) -> tuple[str, dict[str, str], bytes]:
     elif call.auth in (Auth.HEADER_EMPTY, Auth.HEADER_EMPTY_BODY):
         headers["Authorization"] = "Bearer"  # "Bearer " on the wire: HTTP drops a value's trailing space
     if call.raw_body is not None:
-        body = call.raw_body
+        body = _with_token(call.raw_body, token, call.body_format)
     elif call.body_format == "xml":
         body = xmlcodec.encode_request_as(fields, call.xml_syntax) if call.xml_syntax else xmlcodec.encode_request(fields)
     else:
         body = numbers.json_dumps(dict(fields)).encode()
     return call.path + query, headers, body
 
+
+def _with_token(raw: bytes, token: str, fmt: str) -> bytes:
+    """A raw body with the token written where it marks its place (BODY_TOKEN), escaped as a JSON
+    string's or an XML text's content."""
+    mark = _PLACEHOLDER.encode()
+    if mark not in raw:
+        return raw
+    text = json.dumps(token, ensure_ascii=False)[1:-1] if fmt == "json" else xml_escape(token)
+    return raw.replace(mark, text.encode())
 
 
 def redacted(call: Call, token_env: str, base_url: str = "") -> tuple[dict[str, str], str, str]:
@@ -235,6 +246,10 @@ class Client:
         # Connections for every thread that may send at once (``--concurrency``).
         limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
         self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport, limits=limits)
+        # A new connection for every request: the writes, and a read whose kept-alive connection the
+        # server had closed (HTTP/1.1 lets it close an idle one at any time).
+        self._fresh = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport,
+                                   limits=httpx.Limits(max_connections=64, max_keepalive_connections=0))
         self.last: Exchange | None = None
 
     @property
@@ -247,10 +262,11 @@ class Client:
 
     def close(self) -> None:
         self._http.close()
+        self._fresh.close()
 
     def set_timeout(self, seconds: float) -> None:
         self.gate.timeout = seconds
-        self._http.timeout = httpx.Timeout(seconds)
+        self._http.timeout = self._fresh.timeout = httpx.Timeout(seconds)
 
     def token_for_tools(self) -> str:
         """The token, for a tool that sends its own requests (schemathesis) through the gate."""
@@ -261,13 +277,27 @@ class Client:
         shown, text, curl = redacted(call, self.token_env, self.base_url)
         ex = Exchange(call, expect, self.base_url + path, shown, text, curl)
         gate = self.gate
+        # A write never goes on a kept-alive connection, so it is never sent on one the server closed;
+        # and it is never sent twice (only the 429s, which the server refused unread, go again).
+        http = self._http if resendable(call) else self._fresh
         for attempt in range(gate.max_retries_429 + 1):
             ex.seq = gate.admit()
-            started, deadline = time.perf_counter(), gate.deadline()
+            started = time.perf_counter()
             try:
-                with self._http.stream(call.method, path, headers=headers, content=body,
-                                       timeout=gate.timeout) as resp:
-                    got = read_bounded(resp.iter_bytes(), gate.max_answer_bytes, deadline, gate.timeout)
+                try:
+                    resp, got = self._exchange(http, call, path, headers, body)
+                except _NoAnswer as none:
+                    if http is self._fresh:
+                        raise none.error from None
+                    # The kept-alive connection ended before any answer: the read goes again, once,
+                    # on a new connection (it only reads, I1; a second failure is reported as it is).
+                    http = self._fresh
+                    ex.seq = gate.admit()
+                    started = time.perf_counter()
+                    try:
+                        resp, got = self._exchange(http, call, path, headers, body)
+                    except _NoAnswer as again:
+                        raise again.error from None
             except (httpx.HTTPError, AnswerTooSlow) as exc:
                 kind = "ReadTimeout" if isinstance(exc, AnswerTooSlow) else type(exc).__name__
                 ex.transport_error = redact.redact(redact.cut(f"{kind}: {exc}", 500))
@@ -285,3 +315,33 @@ class Client:
         parse_answer(ex, gate.max_answer_bytes)
         self.last = ex
         return ex
+
+    def _exchange(self, http: httpx.Client, call: Call, path: str, headers: dict[str, str],
+                  body: bytes) -> tuple[httpx.Response, Bounded]:
+        """One request and its bounded answer; _NoAnswer when the connection ended before any."""
+        gate = self.gate
+        deadline = gate.deadline()
+        answered = False
+        try:
+            with http.stream(call.method, path, headers=headers, content=body, timeout=gate.timeout) as resp:
+                answered = True
+                return resp, read_bounded(resp.iter_bytes(), gate.max_answer_bytes, deadline, gate.timeout)
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+            if answered or (isinstance(exc, httpx.RemoteProtocolError) and "without sending a response" not in str(exc)):
+                raise
+            raise _NoAnswer(exc) from None
+
+
+class _NoAnswer(Exception):
+    """The connection ended before any byte of an answer came back."""
+
+    def __init__(self, error: httpx.HTTPError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def resendable(call: Call) -> bool:
+    """A request that may go again when its connection ended before any answer: one to a read
+    endpoint's own path (it only reads, I1). Writes, and paths the suite does not know, never."""
+    e = endpoints.by_path(call.path)
+    return e.kind == "read" and e.path == call.path.split("?", maxsplit=1)[0].rstrip("/")

@@ -34,6 +34,10 @@ def test_every_request_field_but_token_and_format_is_modelled_with_its_type_clas
     ("rel_id", "float with a fraction", "error", "R4"),
     ("rel_id", "float with a zero fraction", "found_or_none", "R4"),  # 400, or read as 3: never 401-403
     ("rel_id", "2^31", "found_or_none", "R5"),
+    ("rel_id", "0", "error", "R5"),  # an id that cannot exist never finds the profile (R5, M3)
+    ("rel_id", "-1", "error", "R5"),
+    ("resource_id", "0", "error", "M3"),
+    ("resource_id", "-1", "error", "M3"),
     ("resource_id", "1 and 400 zeros", "found_or_none", "M3"),
     ("matching", "other letter case", "error", "R4"),
     ("matching", "leading and trailing spaces", "error", "R4"),
@@ -80,3 +84,10 @@ def test_a_target_without_the_data_says_why_a_field_has_no_context() -> None:
     assert "phone" in str(inputs.context(bare, "phone"))
     assert "resource_id" in str(inputs.context(bare, "resource_id"))
     assert not isinstance(inputs.context(bare, "profile_id"), str)
+
+
+@pytest.mark.parametrize(("field", "cls"), [("rel_id", "0"), ("rel_id", "-1"), ("resource_id", "0"), ("resource_id", "-1")])
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_an_id_that_cannot_exist_never_finds_the_profile(field: str, cls: str, fmt: str) -> None:
+    v = _verdict(field, cls, fmt)
+    assert v.outcome == "error" and v.codes is None and set(v.forbidden) == {401, 402, 403}
