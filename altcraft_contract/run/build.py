@@ -103,7 +103,7 @@ def build_run(*, target_path: str | None = None, base_url: str | None = None, ap
         client = Client(target.base_url, token, target.token_env, timeout=target.timeout)
         closers = [client.close]
         run = Run(Session(target, client, hypothesis_profile=hypothesis_profile, seed=seed))
-    run._closers.extend(closers)
+    run._closers.extend([*closers, run.session.close])
     # Writes need both the target's [writes] table and --writes (a dry run plans them, sends none).
     if dry_run and not writes:
         run.close()
@@ -136,7 +136,7 @@ def build_run(*, target_path: str | None = None, base_url: str | None = None, ap
         run.close()
         raise TargetUnreachable(f"the target {target.base_url} is unreachable ({exc})",
                                 "check base_url and that the server is up (or pass --base-url)") from None
-    except SuiteInputError:
+    except BaseException:  # a bad input, or a Ctrl-C during the preflight: nothing is left running
         run.close()
         raise
     return run

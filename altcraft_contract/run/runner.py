@@ -86,8 +86,19 @@ class Prefetch:
         self.serial = ThreadPoolExecutor(max_workers=1, thread_name_prefix="altcraft-exclusive")
         # The long generated scenarios first, so none of them starts last and sets the run's length.
         ordered = sorted((s for s in scenarios if not s.exclusive), key=lambda s: "generated" not in s.title)
-        self.futures: dict[str, Future[Outcome]] = {s.id: self.pool.submit(run_scenario, s, session) for s in ordered}
-        self.futures.update({s.id: self.serial.submit(run_scenario, s, session) for s in scenarios if s.exclusive})
+        self.futures: dict[str, Future[Outcome]] = {}
+        try:
+            for s in ordered:
+                self.futures[s.id] = self.pool.submit(run_scenario, s, session)
+            for s in scenarios:
+                if s.exclusive:
+                    self.futures[s.id] = self.serial.submit(run_scenario, s, session)
+        except BaseException:
+            # A Ctrl-C inside submit can land between a worker's start and the executor's record of
+            # it; that worker then waits forever unless a shutdown wakes it, and the process never
+            # exits (seen in CI). Shut down here, since the caller never got this object to stop.
+            self.stop("the run was interrupted")
+            raise
 
     def take(self, scenario_id: str) -> Outcome | None:
         future = self.futures.pop(scenario_id, None)
@@ -108,5 +119,9 @@ class Prefetch:
 
     def close(self) -> None:
         for pool in (self.pool, self.serial):
-            pool.shutdown(wait=True, cancel_futures=True)
+            # Not waiting first: a shutdown wakes every idle worker (also one the executor lost
+            # track of), so the join that follows cannot hang on one.
+            pool.shutdown(wait=False, cancel_futures=True)
+        for pool in (self.pool, self.serial):
+            pool.shutdown(wait=True)
 

@@ -239,6 +239,12 @@ class Session:
         futures = [self._pool.submit(contextvars.copy_context().run, self.checked, c, e) for c, e in pairs]
         return [f.result() for f in futures]
 
+    def close(self) -> None:
+        """Stop the pool of ``checked_all`` (its idle workers would otherwise keep the process alive
+        when a Ctrl-C lands while it starts one)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
     def expect_all(self, pairs: list[tuple[Call, Expect]]) -> list[Exchange]:
         """Send independent calls at once, check each, and raise as the same calls sent one by one
         would: on the first, in order, that fails."""
