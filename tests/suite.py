@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,6 +17,9 @@ def run_suite(*args: str, env: dict[str, str] | None = None, tests: str = "contr
     a command to run it under, such as ``/usr/bin/time -f %M -o FILE``)."""
     environ = {k: v for k, v in os.environ.items() if k != "ALTCRAFT_API_TOKEN"}
     environ.update(env or {})
-    return subprocess.run([*wrap, sys.executable, "-m", "pytest", tests, "-p", "no:cacheprovider", "-q",
-                           "--hypothesis-profile", "quick", *args],
-                          cwd=ROOT, env=environ, capture_output=True, text=True, timeout=timeout, check=False)
+    with tempfile.TemporaryDirectory(prefix="suite-reports-") as spare:
+        # Never the checkout's reports/: tests run side by side under xdist, and a user's reports stay theirs.
+        where = [] if any(a.startswith("--reports-dir") for a in args) else ["--reports-dir", spare]
+        return subprocess.run([*wrap, sys.executable, "-m", "pytest", tests, "-p", "no:cacheprovider", "-q",
+                               "--hypothesis-profile", "quick", *where, *args],
+                              cwd=ROOT, env=environ, capture_output=True, text=True, timeout=timeout, check=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_module(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "ALTCRAFT_API_TOKEN"}
-    return subprocess.run([sys.executable, "-m", "pytest", "contract_tests/test_schemathesis.py", "-q",
-                           "-p", "no:cacheprovider", "--hypothesis-profile", "quick", *args],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+    with tempfile.TemporaryDirectory() as reports:
+        return subprocess.run([sys.executable, "-m", "pytest", "contract_tests/test_schemathesis.py", "-q",
+                               "-p", "no:cacheprovider", "--hypothesis-profile", "quick", "--reports-dir", reports,
+                               *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
 
 
 @pytest.mark.parametrize("transport", ["loopback", "inprocess"])

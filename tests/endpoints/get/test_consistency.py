@@ -87,6 +87,18 @@ def test_c4_finds_a_wrong_value_an_unknown_profile_and_a_larger_value_left_out()
     assert _failed(consistency.tops_name_the_largest_links, _pair(top((B1, 20)), LINKS)) == []
 
 
+def test_c4_lets_a_top_of_negative_values_pass_over_a_0_but_not_over_a_positive_value() -> None:
+    """Seen in a thorough run against the reference endpoint: an edit to 0, then one to -35; the
+    reference counts no 0-valued property (free, C2), so its top was [12.5, -35] without the 0."""
+    links = [_link(B1, Donate=12.5), _link(B2, Donate=0), _link(B3, Donate=-35)]
+    top = [{"profile_id": B1, "value": 12.5}, {"profile_id": B3, "value": -35}]
+    assert _failed(consistency.tops_name_the_largest_links, _pair({"Donate": {"total": 2, "sum": None, "top": top}},
+                                                                  links)) == []
+    links[1] = _link(B2, Donate=1)
+    assert _failed(consistency.tops_name_the_largest_links, _pair({"Donate": {"total": 3, "sum": None, "top": top}},
+                                                                  links))
+
+
 def test_a_refused_read_is_not_judged_here() -> None:
     pair = _pair(PROPS, LINKS, total=9)
     pair[1].envelope = {"error": 404, "error_text": "Profile not found"}
