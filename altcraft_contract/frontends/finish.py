@@ -68,6 +68,9 @@ def verdict(doc: dict[str, Any], exit_status: int) -> dict[str, Any]:
     elif exit_status == 0:
         held = "every check held" if not (doc.get("summary") or {}).get("waived") else "every check held but the waived ones"
         word, text = "PASS", f"{held} ({counts})"
+        uncovered = [row["clause"] for row in doc.get("clauses", []) if row["result"] == "not covered"]
+        if uncovered:  # a filtered run (-k, --endpoint) passes, but must not read as the whole contract
+            text += f"; {len(uncovered)} clause(s) not covered by what ran, each with its reason above"
     elif exit_status == 1:
         word = "FAIL"
         text = (f"contract failures in {', '.join(failed)} ({counts})" if failed else

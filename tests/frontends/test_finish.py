@@ -45,6 +45,8 @@ def doc(**kw: Any) -> dict[str, Any]:
 
 @pytest.mark.parametrize(("document", "status", "word", "words"), [
     (doc(), 0, "PASS", "every check held (3 passed, 1 not run)"),
+    (doc(clauses=[{"clause": "D2", "result": "passed"}, {"clause": "C1", "result": "not covered"}]), 0, "PASS",
+     "every check held (3 passed, 1 not run); 1 clause(s) not covered by what ran"),
     (doc(clauses=[{"clause": "D2", "result": "failed"}, {"clause": "C1", "result": "blocked"}]), 1, "FAIL",
      "contract failures in D2"),
     (doc(behaviour_changes={"changes": [{"kind": "x"}, {"kind": "y"}]}), 10, "CHANGED",

@@ -52,7 +52,10 @@ def test_pass_then_changed(tmp_path: Path) -> None:
     base = tmp_path / "baseline.json"
     rec = run_suite("--record-baseline", str(base), "--reports-dir", str(tmp_path / "a"), *SMALL)
     assert rec.returncode == 0, rec.stdout[-2000:]
-    agrees(story(rec.stdout, tmp_path / "a"), "PASS", 0)
+    s = story(rec.stdout, tmp_path / "a")
+    agrees(s, "PASS", 0)
+    # Two scenarios ran: the PASS says how much of the contract they did not reach.
+    assert re.search(r"; [1-9][0-9]* clause\(s\) not covered by what ran", str(s["last"])), s["last"]
     cmp = run_suite("--compare-baseline", str(base), "--reports-dir", str(tmp_path / "b"),
                     "--reference-variant", "not-found-1001", *SMALL)
     assert cmp.returncode == 10, cmp.stdout[-2000:]

@@ -25,6 +25,13 @@ def test_writes_pass_against_the_embedded_endpoint(tmp_path: Path) -> None:
     assert "/api/v1.1/relations/edit" in proc.stdout and "RESTORE FAILED" not in proc.stdout
 
 
+def test_the_thorough_writes_pass_against_the_embedded_endpoint(tmp_path: Path) -> None:
+    """Seed 2 once failed the correct endpoint (C4: an edit to 0, then to -35, and a top without the 0)."""
+    proc = run_suite("--writes", "--hypothesis-profile", "thorough", "--hypothesis-seed", "2",
+                     "--reports-dir", str(tmp_path), tests="contract_tests/test_writes.py")
+    assert proc.returncode == 0, proc.stdout[-4000:]
+
+
 def test_without_the_option_the_writes_say_why_they_did_not_run(tmp_path: Path) -> None:
     proc = run_suite("--reports-dir", str(tmp_path), tests="contract_tests/test_writes.py")
     assert proc.returncode == 0, proc.stdout[-3000:]
