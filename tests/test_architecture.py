@@ -155,3 +155,19 @@ def test_a_climb_and_a_circle_are_found() -> None:
     assert circles(old) == [sorted(old)]
     assert climbs(old) == ["altcraft_contract.wire.gate (wire) imports altcraft_contract.checks.failures (checks)"]
     assert climbs({"altcraft_contract.checks.base": {"altcraft_contract.reference.data"}}) != []
+
+
+def _global_random_calls(tree: ast.AST) -> list[int]:
+    """Lines that call a function of the ``random`` module itself (``random.shuffle``, ...), not of a
+    ``random.Random`` of its own."""
+    return [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+            and isinstance(n.func.value, ast.Name) and n.func.value.id == "random" and n.func.attr != "Random"]
+
+
+def test_nothing_in_the_package_draws_from_the_global_random() -> None:
+    """Hypothesis watches the global generator while a strategy runs: a server thread of the embedded
+    endpoint that shuffled with it made Hypothesis call the suite's own scenarios flaky."""
+    found = {str(p.relative_to(PACKAGE)): lines for p in PACKAGE.rglob("*.py")
+             if (lines := _global_random_calls(ast.parse(p.read_text(encoding="utf-8"))))}
+    assert found == {}
+    assert _global_random_calls(ast.parse("import random\nrandom.shuffle(x)\nrandom.Random().shuffle(x)")) == [2]
