@@ -26,7 +26,7 @@ _PROFILE_KEYS = {
 }
 _WRITES_KEYS = {"rel_id": int, "profile_a": str, "profiles_b": list, "properties": list}
 _TABLES = ("target", "data", "waivers", "writes", "endpoints")
-RESOURCE_IDENTIFIERS = ("email", "phone")
+RESOURCE_IDENTIFIERS = ("email", "phone", "subscription_email")
 
 
 @dataclass(frozen=True)
@@ -168,8 +168,12 @@ def parse_target(doc: Mapping[str, Any], where: str) -> Target:
             named = kept["resource_identifiers"]
             if not named or any(n not in RESOURCE_IDENTIFIERS for n in named) or len(set(named)) != len(named):
                 raise TargetFileInvalid(f"{where}: data.profiles #{i + 1}: resource_identifiers = {named!r}",
-                                        'list what the resource\'s subscription carries: ["email"], ["phone"] '
-                                        'or ["email", "phone"]')
+                                        'list what the resource\'s subscription carries, once each, from '
+                                        '"email", "phone" and "subscription_email"')
+            if "subscription_email" in named and "subscription_email" not in kept:
+                raise TargetFileInvalid(f"{where}: data.profiles #{i + 1}: resource_identifiers names "
+                                        "subscription_email, but the profile has none",
+                                        "add subscription_email to the profile, or drop it from the list")
             kept["resource_identifiers"] = tuple(named)
         profiles.append(Profile(**kept))
     if not profiles:

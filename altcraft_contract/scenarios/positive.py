@@ -67,7 +67,10 @@ def resource_narrows(s: Session) -> None:
         named = p.resource_identifiers
         if named is not None:  # the target file says what the resource's subscription carries
             for mode in named:
-                if p.identifiers(mode):
+                if mode == "subscription_email":  # found by matching=email (M6: not by email_profile)
+                    s.expect(by_mode(s, p, "email", email=p.subscription_email, resource_id=p.resource_id),
+                             Expect.success("M3", p.profile_id))
+                elif p.identifiers(mode):
                     s.expect(by_mode(s, p, mode, resource_id=p.resource_id), Expect.success("M3", p.profile_id))
             continue
         # Otherwise the file says only that the resource holds a subscription of this profile: each

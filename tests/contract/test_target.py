@@ -84,6 +84,8 @@ def test_resource_identifiers_are_read_and_checked(tmp_path: Path) -> None:
     assert load_target(write(tmp_path, MINIMAL)).profiles[0].resource_identifiers is None
     with pytest.raises(TargetFileInvalid, match="resource_identifiers"):
         load_target(write(tmp_path, MINIMAL + 'resource_identifiers = ["fax"]\n'))
+    with pytest.raises(TargetFileInvalid, match="has none"):  # no subscription_email to look for
+        load_target(write(tmp_path, MINIMAL + 'resource_identifiers = ["subscription_email"]\n'))
 
 
 WRITES = ('\n[writes]\nrel_id = 3\nprofile_a = "5c910f6bc484d023b1309bf0"\n'

@@ -91,3 +91,14 @@ def test_without_the_key_a_resource_that_finds_the_profile_by_nothing_fails_m3(t
 
     status, failed = _run(tmp_path, "none", wrong_resource)
     assert status == 1 and failed == {"M3"}
+
+
+@pytest.mark.parametrize(("resource", "want"), [(25, (0, set())), (24, (1, {"M3"}))])
+def test_a_resource_may_carry_the_subscription_email(tmp_path: Path, resource: int, want: Any) -> None:
+    # The reference's first profile has its subscription-only email on resource 25 (its email and
+    # phone on 24): named, it must find the profile there, and naming it for 24 is caught.
+    def sub_email(profile: dict[str, Any]) -> None:
+        if "subscription_email" in profile:
+            profile["resource_id"], profile["resource_identifiers"] = resource, ["subscription_email"]
+
+    assert _run(tmp_path, "none", sub_email) == want
