@@ -179,7 +179,8 @@ def at_once(w: Writer, writes: list[Write]) -> None:
             w.model = model.apply(w.model, op, b, weights)
         return
     w.written = True
-    calls = [(w.call(op, b, weights), Expect.success("S1", None)) for op, b, weights in writes[:MAX_AT_ONCE]]
+    writes = writes[:MAX_AT_ONCE]  # one list for the calls, the notes and the serial orders alike
+    calls = [(w.call(op, b, weights), Expect.success("S1", None)) for op, b, weights in writes]
     with ThreadPoolExecutor(len(calls), thread_name_prefix="altcraft-overlap") as pool:
         futures = [pool.submit(contextvars.copy_context().run, w.s.checked, c, e) for c, e in calls]
         done = [f.result() for f in futures]
