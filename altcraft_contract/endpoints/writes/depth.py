@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextvars
 import itertools
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -27,6 +28,7 @@ from .model import State
 from .steps import UNKNOWN_PROFILE_B, UNKNOWN_REL_ID, Writer
 
 MAX_AT_ONCE = 8  # overlapping writes sent together, at most
+RACE_STAGGERS = (0.0, 0.005, 0.02)  # seconds between the edit's send and the strengthen's, one round each
 _NO_SUCH_LINK = {"an existing link": "[writes] profiles_b names no B profile with a link the suite may write",
                  "a missing link": "[writes] profiles_b names no B profile without a link"}
 
@@ -150,7 +152,13 @@ def overlaps(w: Writer) -> None:
         at_once(w, [("strengthen", b, {p1: d}) for d in steps])
     if p2 != p1:
         with _marked(w, "overlapping writes", iw.OVERLAPS[1], "json", "S1: a state a serial order gives"):
-            at_once(w, [("edit", b, {p1: numeric(w, b, p1) + 3}), ("strengthen", b, {p2: Decimal("1.5")})])
+            # A lost update shows only when the strengthen lands between the edit's read and its
+            # write; when the strengthen comes first there is nothing to lose. So the race is run
+            # more than once, the strengthen sent a little later each time (measured on the
+            # reference's stale write-back fault under load: 1 round missed it 4 times in 32).
+            for stagger in RACE_STAGGERS:
+                at_once(w, [("edit", b, {p1: numeric(w, b, p1) + 3}), ("strengthen", b, {p2: Decimal("1.5")})],
+                        stagger=stagger)
     with _marked(w, "overlapping writes", iw.OVERLAPS[2], "json", "S1: a state a serial order gives"):
         at_once(w, [("edit", b, {p1: numeric(w, b, p1) + 7}), ("strengthen", b, {p1: Decimal("2.5")})])
 
@@ -171,8 +179,9 @@ def serial_states(start: State, writes: list[Write]) -> list[State]:
     return out
 
 
-def at_once(w: Writer, writes: list[Write]) -> None:
-    """Send ``writes`` together (each on its own thread, at most 8), then judge both reads."""
+def at_once(w: Writer, writes: list[Write], stagger: float = 0.0) -> None:
+    """Send ``writes`` together (each on its own thread, at most 8, each ``stagger`` seconds after
+    the one before), then judge both reads."""
     if w.plan is not None:
         for op, b, weights in writes:
             w.plan.append(f"  {len(w.plan)}. {op} {b} {weights} (sent together with the others)")
@@ -182,7 +191,11 @@ def at_once(w: Writer, writes: list[Write]) -> None:
     writes = writes[:MAX_AT_ONCE]  # one list for the calls, the notes and the serial orders alike
     calls = [(w.call(op, b, weights), Expect.success("S1", None)) for op, b, weights in writes]
     with ThreadPoolExecutor(len(calls), thread_name_prefix="altcraft-overlap") as pool:
-        futures = [pool.submit(contextvars.copy_context().run, w.s.checked, c, e) for c, e in calls]
+        futures = []
+        for i, (c, e) in enumerate(calls):
+            if i and stagger:
+                time.sleep(stagger)
+            futures.append(pool.submit(contextvars.copy_context().run, w.s.checked, c, e))
         done = [f.result() for f in futures]
     accepted = []
     for (op, b, weights), (ex, _) in zip(writes, done, strict=True):
