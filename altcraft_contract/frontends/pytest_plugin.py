@@ -250,12 +250,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         elif call.excinfo is not None and report.failed:
             found = st_checks.found(call.excinfo.value, clause)
             where = item.name.partition("[")[2].rstrip("]") or item.name
-            text = st_checks.describe(call.excinfo.value, found, where, run.session.target.token_env)
+            if found:
+                text = st_checks.describe(call.excinfo.value, found, where, run.session.target.token_env)
+                file_under(item, [f.clause for f in found])
+            else:  # the tool stopped on itself, as a scenario whose code raised: judged nothing
+                problems = st_checks.unjudged(call.excinfo.value)
+                text = ("ERROR (not a verdict on the target): the suite could not judge this item: "
+                        + "; ".join(problems[:3]))
             item.stash[TOOL_TEXT_KEY] = report.longrepr = text
-            file_under(item, [f.clause for f in found])
         item.config.stash[EXTERNAL_KEY].append(results.external_outcome(
             item.name, clause, report.outcome, text, call.duration,
-            transport=stopped is not None and stopped[0] == "transport", found=[(f.clause, f.check) for f in found]))
+            transport=stopped is not None and stopped[0] == "transport", found=[(f.clause, f.check) for f in found],
+            unjudged=report.failed and stopped is None and not found))
     exits.sanitize_report(report)  # every exit of a report (terminal, JUnit, xdist) sees it clean
     return report
 

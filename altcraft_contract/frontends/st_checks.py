@@ -205,6 +205,8 @@ def found(exc: BaseException, default_clause: str) -> list[Found]:
     the suite has always given it."""
     seen: dict[tuple[str, str], tuple[str | None, str, str]] = {}
     for leaf, _ in _leaves(exc):
+        if not isinstance(leaf, AssertionError):  # not a check that failed: see ``unjudged``
+            continue
         title = str(getattr(leaf, "title", "") or type(leaf).__name__)
         message = str(getattr(leaf, "message", "") if hasattr(leaf, "title") else leaf)
         named = _CHECK_NAME.search(title)
@@ -216,6 +218,15 @@ def found(exc: BaseException, default_clause: str) -> list[Found]:
         seen.setdefault((check, text), (clause, check, text))
     ours = next((c for c, _, _ in seen.values() if c is not None), default_clause)
     return [Found(clause or ours, check, text) for clause, check, text in seen.values()]
+
+
+def unjudged(exc: BaseException) -> list[str]:
+    """What stopped the tool itself rather than a check (a Hypothesis health check, an error in the
+    schema or in the suite): every check failure, ours or schemathesis', is an AssertionError, so
+    anything else says nothing about the target. Once each, bounded and inert."""
+    texts = (f"{type(leaf).__name__}: {cut(str(leaf).strip(), 300)}" for leaf, _ in _leaves(exc)
+             if not isinstance(leaf, AssertionError))
+    return [safe(t, one_line=True) for t in dict.fromkeys(texts)]
 
 
 def describe(exc: BaseException, problems: list[Found], where: str, token_env: str) -> str:

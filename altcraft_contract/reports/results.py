@@ -35,15 +35,16 @@ def outcome_dict(o: Outcome) -> dict[str, Any]:
 
 
 def external_outcome(name: str, clause: str, outcome: str, text: str, seconds: float, *,
-                     transport: bool = False, found: Iterable[tuple[str, str]] = ()) -> dict[str, Any]:
+                     transport: bool = False, found: Iterable[tuple[str, str]] = (),
+                     unjudged: bool = False) -> dict[str, Any]:
     """An item that drives its own tool (schemathesis), as an outcome: one failure per check that
     failed (``found``: clause and check), each carrying the tool's report (cut and redacted like any
-    text from the target)."""
+    text from the target). ``unjudged``: the tool stopped on itself, and blames nothing on the target."""
     status = {"passed": Status.PASSED, "failed": Status.FAILED}.get(outcome, Status.NOT_RUN).value
-    failures = [] if status != Status.FAILED.value or transport else [
+    failures = [] if status != Status.FAILED.value or transport or unjudged else [
         failure_dict(Failure(c, check, f"schemathesis: {check} failed", text[-4000:])) for c, check in found
     ] or [failure_dict(Failure(clause, name, "schemathesis found a problem", text[-4000:]))]
-    reason = redact(cut(text, 500)) if transport or status == Status.NOT_RUN.value else ""
+    reason = redact(cut(text, 500)) if transport or unjudged or status == Status.NOT_RUN.value else ""
     return {"id": f"schemathesis: {name}", "clause": clause, "endpoint": None, "status": status, "reason": reason,
             "transport_error": transport, "requests": 0, "seconds": round(seconds, 3), "failures": failures,
             "waived": []}

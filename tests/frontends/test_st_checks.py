@@ -91,3 +91,42 @@ def test_a_failure_text_is_bounded_inert_and_redacted() -> None:
     assert {f.clause for f in found} == {"R6"}
     assert st_checks.found(_group(_custom("profile_xxh_is_xxhash64", "profile_xxh 'x (R4)' != 'b' (D2)")),
                            "R6")[0].clause == "D2"
+
+
+def test_the_tool_stopping_on_itself_blames_nothing_on_the_target() -> None:
+    """A Hypothesis health check (or any error that is not a check failing) judged nothing: it is
+    no check's failure, and ``unjudged`` names it, once, bounded and inert."""
+    from hypothesis.errors import FailedHealthCheck
+
+    from altcraft_contract.frontends import st_checks
+
+    stop = FailedHealthCheck("too slow \x1b[2J" + "z" * 5_000)
+    assert st_checks.found(BaseExceptionGroup("g", [stop, FailedHealthCheck(str(stop))]), "R6") == []
+    problems = st_checks.unjudged(BaseExceptionGroup("g", [stop, FailedHealthCheck(str(stop))]))
+    assert len(problems) == 1 and problems[0].startswith("FailedHealthCheck: too slow")
+    assert "\x1b" not in problems[0] and len(problems[0]) < 400
+    # Beside a real check failure, the failure is what is filed.
+    mixed = _group(_custom("profile_xxh_is_xxhash64", "profile_xxh 'a' != 'b' (D2)"), stop)
+    assert [f.check for f in st_checks.found(mixed, "R6")] == ["profile_xxh_is_xxhash64"]
+
+
+def test_a_suite_error_in_the_module_is_an_error_not_a_failure_of_the_target() -> None:
+    """The plugin ``tests/frontends/st_stops.py`` makes every case raise a Hypothesis error: the
+    item fails as ERROR (not a verdict), results.json files no failure under any clause, and the
+    run's verdict says no contract failure."""
+    import json
+
+    with tempfile.TemporaryDirectory() as reports:
+        env = {k: v for k, v in os.environ.items() if k != "ALTCRAFT_API_TOKEN"}
+        proc = subprocess.run([sys.executable, "-m", "pytest", "contract_tests/test_schemathesis.py", "-q",
+                               "-p", "no:cacheprovider", "-p", "tests.frontends.st_stops", "--hypothesis-profile",
+                               "quick", "--reports-dir", reports], cwd=ROOT, env=env, capture_output=True, text=True,
+                              timeout=300, check=False)
+        rec = json.loads((Path(reports) / "results.json").read_text())
+    assert proc.returncode == 1, proc.stdout[-3000:]
+    assert "ERROR (not a verdict on the target): the suite could not judge this item: FailedHealthCheck" in proc.stdout
+    st = [o for o in rec["scenarios"] if o["id"].startswith("schemathesis")]
+    assert st and all(o["status"] == "failed" and o["failures"] == [] for o in st), st
+    assert all("FailedHealthCheck" in o["reason"] for o in st)
+    assert not any(c["failures"] or c["result"] == "failed" for c in rec["clauses"]), rec["clauses"]
+    assert "no contract failure" in proc.stdout.splitlines()[-1], proc.stdout[-500:]
