@@ -9,17 +9,22 @@ variant fails (a false positive).
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from .. import endpoints
 from ..checks.failures import Status
 from ..reference import catalogue, variants
+from ..reference.incoming import endpoint_name
 from ..run.build import build_run
 from ..run.runner import Outcome, run_scenario
+from ..run.scenario import Scenario
 from ..scenarios.all import all_scenarios
 
 
@@ -41,14 +46,30 @@ class FaultResult:
 
 
 def _outcomes(fault: str, variant: str, api_version: str, profile: str, stop_on: str | None,
-              writes: bool = True) -> tuple[list[Outcome], int, float]:
+              writes: bool = True, keep: Callable[[Scenario], bool] | None = None,
+              seen: dict[str, set[str]] | None = None) -> tuple[list[Outcome], int, float]:
+    """Run the scenarios (those ``keep`` keeps) in order; ``seen`` gets, per scenario, the endpoints
+    the reference took its requests for."""
     run = build_run(transport="inprocess", fault=fault, variant=variant, api_version=api_version,
                     hypothesis_profile=profile, seed=0, check_reachable=False, writes=writes)
+    current: set[str] = set()
+    if seen is not None:
+        handle = run.reference.handle
+
+        def watched(req: Any) -> Any:
+            current.add(endpoint_name(req.path))
+            return handle(req)
+        run.reference.handle = watched  # the app calls self.handle: the instance's attribute wins
     started = time.perf_counter()
     outs: list[Outcome] = []
     try:
         for sc in all_scenarios():
+            if keep is not None and not keep(sc):
+                continue
+            current.clear()
             out = run_scenario(sc, run.session)
+            if seen is not None:
+                seen[sc.id] = set(current)
             outs.append(out)
             if stop_on and stop_on in out.failed_clauses:
                 break
@@ -57,14 +78,44 @@ def _outcomes(fault: str, variant: str, api_version: str, profile: str, stop_on:
         run.close()
 
 
-def score_fault(name: str, profile: str = "quick", full: bool = True) -> FaultResult:
-    """Run the suite against one fault; ``full`` runs every scenario to prove precision."""
+@functools.cache
+def touched(profile: str, writes: bool) -> dict[str, frozenset[str]]:
+    """Per scenario, the endpoints the reference took its requests for, on a correct endpoint."""
+    seen: dict[str, set[str]] = {}
+    _outcomes("none", "strict", "v74", profile, None, writes, seen=seen)
+    return {k: frozenset(v) for k, v in seen.items()}
+
+
+def focused_on(fault: str, profile: str, writes: bool) -> Callable[[Scenario], bool]:
+    """The scenarios that can meet ``fault``: the reference applies a fault only to requests for its
+    endpoints, and every scenario runs under its own fixed seed, so a scenario that sends none of
+    them gets the correct endpoint's answers and passes (the strict variant's test). A fault of the
+    writes may change the store, which later scenarios read: from the first scenario that meets
+    it, every one runs. Precision is then judged on every scenario that could fail."""
+    hit = set(catalogue.get(fault).endpoints)
+    stateful = bool(hit & set(endpoints.WRITES))
+    seen = touched(profile, writes)
+    met = False
+
+    def keep(sc: Scenario) -> bool:
+        nonlocal met
+        meets = bool(seen.get(sc.id, frozenset()) & hit)
+        met = met or (meets and stateful)
+        return meets or met
+    return keep
+
+
+def score_fault(name: str, profile: str = "quick", full: bool = True, focused: bool = False) -> FaultResult:
+    """Run the suite against one fault; ``full`` runs every scenario to prove precision (``focused``:
+    every scenario that can meet the fault, see ``focused_on``; requests and seconds then count
+    those only)."""
     f = catalogue.get(name)
     api = "v74"
     # A fault of the writes is scored with --writes; a fault of a read, as a read-only run meets it
     # (with --writes, the checks after each write would see a broken read again, under S1).
     writes = f.clause[0] in "WS" or bool(set(f.endpoints) & set(endpoints.WRITES))
-    outs, sent, secs = _outcomes(name, "strict", api, profile, None if full else f.clause, writes)
+    keep = focused_on(name, profile, writes) if focused else None
+    outs, sent, secs = _outcomes(name, "strict", api, profile, None if full else f.clause, writes, keep)
     failed = set().union(*(o.failed_clauses for o in outs)) if outs else set()
     first = next((i for i, o in enumerate(outs) if f.clause in o.failed_clauses), None)
     if first is None:
