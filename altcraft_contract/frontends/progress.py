@@ -11,11 +11,19 @@ test's captured output or inside a line of pytest's:
 
 Nothing is printed before the first interval has passed, so a short run shows none of it.
 ``ALTCRAFT_PROGRESS_INTERVAL`` (seconds) sets that interval.
+
+One item may run for minutes (the writes against a rate-limited staging), so the line is drawn
+during an item too: under xdist by a clock thread of the controller (which runs no test, so nothing
+captures its output), only between pytest's writes (its reports are written under the same lock);
+in one process by the test itself while it waits for its scenario (``poll``), through the capture
+manager's door for live output, as pytest's own live logging does.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 import time
 from typing import Any, TextIO
 
@@ -116,6 +124,11 @@ class Progress:
         self.total = 0
         self.done = 0
         self.keeper: LineKeeper | None = None
+        self.lock = threading.Lock()  # held while pytest writes a report, and while the line is drawn
+        self.armed = False  # pytest is not writing now: the clock thread may draw
+        self.stopped = threading.Event()
+        self.clock_thread: threading.Thread | None = None
+        self.under_xdist = bool(config.getoption("numprocesses", None))
 
     def _writer(self) -> Any:
         if self.tw is None:
@@ -147,11 +160,60 @@ class Progress:
     def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
         self.total = max(self.total, len(ids))
 
-    @pytest.hookimpl(trylast=True)  # after pytest's own letter for the report
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if report.when == "teardown":
-            self.done += 1
-        self.tick()
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        if self.under_xdist:  # in one process, the tests run here and their waits ``poll``
+            self.clock_thread = threading.Thread(target=self._clock, name="altcraft-progress", daemon=True)
+            self.clock_thread.start()
+
+    def poll(self) -> None:
+        """Draw the line if it is due, from inside a test of this process (its output is captured:
+        the capture manager lets this line through to the terminal)."""
+        if self.stopped.is_set() or self.clock() < self.next_at or self._writer() is None:
+            return
+        capman = self.config.pluginmanager.get_plugin("capturemanager")
+        with self.lock, capman.global_and_fixture_disabled() if capman is not None else contextlib.nullcontext():
+            self.tick()
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        with self.lock:
+            self.armed = False
+        self.stopped.set()
+        if self.clock_thread is not None:
+            self.clock_thread.join(timeout=5)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_logstart(self, nodeid: str, location: Any) -> Any:
+        with self.lock:  # pytest may write the file's name here
+            self.armed = False
+            return (yield)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_logfinish(self, nodeid: str, location: Any) -> Any:
+        with self.lock:  # pytest may write its "[ 40%]" here
+            self.armed = False
+            result = yield
+            self.armed = self.under_xdist
+            return result
+
+    @pytest.hookimpl(wrapper=True)  # around pytest's own letter for the report
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> Any:
+        with self.lock:
+            self.armed = False
+            result = yield
+            if report.when == "teardown":
+                self.done += 1
+            self.tick()
+            self.armed = self.under_xdist  # the controller waits for the workers' next report
+            return result
+
+    def _clock(self) -> None:
+        while not self.stopped.wait(min(1.0, self.interval)):
+            if not self.armed or self.clock() < self.next_at:
+                continue
+            with self.lock:
+                if self.armed and not self.stopped.is_set():
+                    self.tick()
 
     def tick(self) -> None:
         """Draw the line if it is due (called between pytest's writes)."""

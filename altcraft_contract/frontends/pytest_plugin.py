@@ -181,6 +181,7 @@ def _start_prefetch(session: pytest.Session) -> None:
               if isinstance(sc := getattr(getattr(item, "callspec", None), "params", {}).get("scenario"), Scenario)]
     if wanted:
         prefetch = Prefetch(wanted, run.session, run.session.concurrency)
+        prefetch.on_wait = getattr(config.pluginmanager.get_plugin("altcraft-progress"), "poll", None)
         config.stash[PREFETCH_KEY] = prefetch
         config.add_cleanup(lambda: prefetch.stop("the run ended"))
 

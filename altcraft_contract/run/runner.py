@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
@@ -87,6 +88,7 @@ class Prefetch:
         # The long generated scenarios first, so none of them starts last and sets the run's length.
         ordered = sorted((s for s in scenarios if not s.exclusive), key=lambda s: "generated" not in s.title)
         self.futures: dict[str, Future[Outcome]] = {}
+        self.on_wait: Callable[[], None] | None = None  # called between short waits (a progress line)
         try:
             for s in ordered:
                 self.futures[s.id] = self.pool.submit(run_scenario, s, session)
@@ -109,6 +111,8 @@ class Prefetch:
                 done, _ = wait([future], timeout=0.2)
                 if done:
                     return future.result()
+                if self.on_wait is not None:
+                    self.on_wait()
         except BaseException:
             self.stop("the run was interrupted")
             raise

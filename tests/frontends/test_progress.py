@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
+
 from altcraft_contract.frontends.progress import ERASE, LineKeeper, duration, line
 from tests.suite import run_suite
 
@@ -45,3 +47,17 @@ def test_the_terminal_line_gives_pytests_unfinished_line_back() -> None:
     keeper.write("done\n")
     text = out.getvalue()
     assert text == "tests ..." + ERASE + "altcraft-contract: 5 requests sentxxxxx" + ERASE + "tests .....\ndone\n"
+
+
+@pytest.mark.parametrize("workers", [(), ("-n", "2")], ids=["one process", "-n 2"])
+def test_one_long_item_still_gets_its_quiet_lines(tmp_path: str, workers: tuple[str, ...]) -> None:
+    """One item of about 2.5 s (16 requests 150 ms away) with a 0.3 s interval: lines during the
+    item itself (drawn by the waiting test in one process, by the controller's clock under xdist),
+    each a whole line, none inside pytest's dots."""
+    proc = run_suite("--endpoint", "get_counter", "-k", "M2 and generated", "--reference-latency-ms", "150",
+                     "--reports-dir", str(tmp_path), *workers, env={"ALTCRAFT_PROGRESS_INTERVAL": "0.3"})
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    during = PROGRESS.findall(proc.stdout)
+    assert len(during) >= 3, proc.stdout[:3000]
+    assert "0 of 1 tests done" in proc.stdout  # drawn before the only item ended
+    assert "\r" not in proc.stdout and re.search(r"^\.\s+\[100%\]$", proc.stdout, re.M), proc.stdout[:3000]
