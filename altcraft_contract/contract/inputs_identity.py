@@ -3,8 +3,9 @@ sent in the mode that takes it, beside the identifier itself (``inputs_wire.iden
 
 A near-miss is a value close to a profile's identifier that is not it: an email at another
 domain, with its local part one character off (never only in letter case, which is free), with a
-character before or after its local part, cut by its last character, or its local part alone; a
-phone with a digit more, a digit less (the one before its last) or its last digit changed; a ``profile_id`` with its first
+character before or after its local part, cut by its last character, its local part alone, or a
+``+tag`` after its local part; a phone with a digit more, a digit less (the one before its last),
+its last digit changed or its first (a country code); a ``profile_id`` with its first
 or last hex digit changed; a custom value one off (an integer plus one, a string's last character
 replaced) or cut by its last character. Every profile's identifiers get every kind in the
 identifier's own mode; ``email_profile`` and ``resource_id`` with an email or a phone get one kind
@@ -71,7 +72,8 @@ def _other_domain(domain: str) -> str:
 
 
 EMAIL_KINDS = ("another domain", "local part one character off", "a character before it",
-               "a character after its local part", "its last character cut (a prefix)", "its local part only")
+               "a character after its local part", "its last character cut (a prefix)", "its local part only",
+               "a +tag after its local part")
 
 
 def email_near_misses(email: str) -> list[Near]:
@@ -79,11 +81,12 @@ def email_near_misses(email: str) -> list[Near]:
     if not at or not local or len(email) < 2:
         return [Near(k, skip="the email has no local part and domain") for k in EMAIL_KINDS]
     values = (f"{local}@{_other_domain(domain)}", f"{local[:-1]}{_other_char(local[-1])}@{domain}",
-              f"{_other_char(local[0])}{email}", f"{local}{_other_char(local[-1])}@{domain}", email[:-1], local)
+              f"{_other_char(local[0])}{email}", f"{local}{_other_char(local[-1])}@{domain}", email[:-1], local,
+              f"{local}+x@{domain}")  # sub-addressing: another address, however a mailbox routes it
     return [Near(k, v) for k, v in zip(EMAIL_KINDS, values, strict=True)]
 
 
-PHONE_KINDS = ("a digit more", "a digit less", "its last digit changed")
+PHONE_KINDS = ("a digit more", "a digit less", "its last digit changed", "its first digit changed")
 
 
 def phone_near_misses(phone: str) -> list[Near]:
@@ -93,8 +96,12 @@ def phone_near_misses(phone: str) -> list[Near]:
     head, tail = phone[:last], phone[last + 1:]
     # The digit before the last one goes: phones that differ in their last digit stay apart.
     before = max(i for i, c in enumerate(head) if c.isdigit())
+    # The first digit (a country code, or a trunk prefix) becomes 5 (6 if it was 5): never 0, 7 or
+    # 8, which a platform may rightly read as another way of writing the same number (8 for +7).
+    first = next(i for i, c in enumerate(phone) if c.isdigit())
     values = (phone[: last + 1] + "0" + tail, phone[:before] + phone[before + 1:],
-              head + _other_char(phone[last]) + tail)
+              head + _other_char(phone[last]) + tail,
+              phone[:first] + ("6" if phone[first] == "5" else "5") + phone[first + 1:])
     return [Near(k, v) for k, v in zip(PHONE_KINDS, values, strict=True)]
 
 

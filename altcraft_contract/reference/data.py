@@ -145,9 +145,15 @@ def target_profiles() -> list[dict[str, object]]:
             row["email"] = p.email
         if p.phone:
             row["phone"] = p.phone
-        # resource_id names a resource whose subscription carries both the email and the phone (M3).
+        # resource_id names a resource whose subscription carries both the email and the phone (M3);
+        # for one profile, one whose subscription carries only another email, so that what the list
+        # leaves out (its own email and phone) is shown to find nothing through that resource.
         full = [s for s in p.subscriptions if s.email == p.email and s.phone == p.phone]
-        if full:
+        other = [s for s in p.subscriptions if s.email and s.email != p.email and not s.phone]
+        if other and not any(r.get("resource_identifiers") == ["subscription_email"] for r in out):
+            row["resource_id"] = other[0].resource_id
+            row["resource_identifiers"] = ["subscription_email"]
+        elif full:
             row["resource_id"] = full[0].resource_id
             row["resource_identifiers"] = ["email", "phone"]
         row["field_name"] = "CRM_ID"

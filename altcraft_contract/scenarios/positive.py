@@ -72,6 +72,16 @@ def resource_narrows(s: Session) -> None:
                              Expect.success("M3", p.profile_id))
                 elif p.identifiers(mode):
                     s.expect(by_mode(s, p, mode, resource_id=p.resource_id), Expect.success("M3", p.profile_id))
+            # What the file leaves out of the list, the resource's subscriptions do not carry: the
+            # profile's own email or phone with this resource_id finds it through nothing.
+            for mode in ("email", "phone"):
+                own = p.email if mode == "email" else p.phone
+                if mode in named or not p.identifiers(mode) or \
+                        (mode == "email" and (own or "").lower() == (p.subscription_email or "").lower()):
+                    continue
+                why = (f"resource_identifiers of profile {p.profile_id} leave out its {mode}: resource "
+                       f"{p.resource_id}'s subscriptions do not carry {own!r}")
+                s.expect(by_mode(s, p, mode, resource_id=p.resource_id), Expect.not_profile("M3", p.profile_id, why))
             continue
         # Otherwise the file says only that the resource holds a subscription of this profile: each
         # identifier finds this profile or nothing, and at least one of them finds it.
