@@ -55,6 +55,16 @@ def default_mode_is_email(s: Session) -> None:
         s.expect(Call.of({"rel_id": s.target.rel_id, "email": p.email}), Expect.success("M1", p.profile_id))
 
 
+@scenario("D1", "profile_id in upper case finds that profile (shown in lower case) or nothing")
+def profile_id_upper_case(s: Session) -> None:
+    """Letter case in an identifier is free (R5), but what a success shows is not: D1's 24 lowercase
+    hex digits of the profile found, never the request's spelling."""
+    for p in s.target.profiles[:2]:
+        why = f"{p.profile_id.upper()!r} differs from the profile's id in letter case only, which is free"
+        s.expect(Call.of({"rel_id": s.target.rel_id, "matching": "profile_id", "profile_id": p.profile_id.upper()}),
+                 Expect.found_or_none("D1", p.profile_id, why))
+
+
 @scenario("M5", "the documented example: profile_id without matching")
 def documented_example(s: Session) -> None:
     p = s.target.profiles[0]
@@ -147,10 +157,13 @@ def header_token(s: Session) -> None:
 
 
 def answers_in(s: Session, answer: Format, profiles: tuple[Profile, ...]) -> None:
-    """T4: ``format`` in the query and in the body each pick the answer format."""
+    """T4: ``format`` in the query and in the body each pick the answer format, whatever the body's
+    own format (a JSON body and an XML one each carry it)."""
     for p in profiles:
-        for where in ("query", "body"):
-            s.expect(by_id(s, p).variant(answer_format=answer, format_in=where), Expect.success("T4", p.profile_id))
+        for body in ("json", "xml"):
+            for where in ("query", "body"):
+                s.expect(by_id(s, p).variant(answer_format=answer, format_in=where, body_format=body),
+                         Expect.success("T4", p.profile_id))
 
 
 @scenario("T4", "format=json in the query or in the body answers JSON")

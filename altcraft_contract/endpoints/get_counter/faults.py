@@ -83,3 +83,24 @@ register(Fault("top_ascending", "D6", "orders top smallest first", envelope=_on_
 register(Fault("top_duplicate_profile", "D6", "repeats a profile in a long top", envelope=_on_success(_dup_top)))
 register(Fault("property_total_exceeds", "D6", "gives a property total above data.total",
                envelope=_on_success(_prop_total_over)))
+
+
+def _case_blind_lookup(app: Any, inc: Any) -> None:
+    """profile_id looked up whatever its letter case, the request's spelling kept for the answer."""
+    pid = inc.fields.get("profile_id")
+    if isinstance(pid, str) and pid != pid.lower() and inc.fields.get("matching", "profile_id") == "profile_id":
+        inc.fields["profile_id"] = pid.lower()
+        inc.spelled = pid
+
+
+def _echo_spelling(app: Any, inc: Any, env: dict[str, Any]) -> dict[str, Any]:
+    spelled = getattr(inc, "spelled", None)
+    if spelled is not None and env.get("error") == 0 and isinstance(env.get("data"), dict):
+        data = env["data"]
+        data["profile_id"], data["profile_xxh"] = spelled, xxhash.xxh64_hexdigest(spelled.encode())
+    return env
+
+
+register(Fault("profile_id_echoes_the_requests_letter_case", "D1", "finds a profile_id in any letter case and "
+               "answers with the request's spelling (its xxh from that spelling)", fields=_case_blind_lookup,
+               envelope=_echo_spelling))

@@ -76,6 +76,17 @@ register(Fault("strengthen_ignores_negative_weights", "W4", "strengthen leaves o
                    "weights", lambda w: {k: v for k, v in w.weights.items() if isinstance(v, bool) or v >= 0}))))
 register(Fault("strengthen_missing_property_starts_at_1", "W4", "strengthen of a property the link lacks starts from 1, not 0",
                endpoints=("strengthen",), write=_at("apply", ("strengthen",), _set("start", lambda w: 1))))
+register(Fault("strengthen_skips_properties_a_link_lacks", "W4", "strengthen of an existing link leaves out the "
+               "properties it does not carry yet (a new link gets them all)", endpoints=("strengthen",),
+               write=_at("apply", ("strengthen",), _set("weights", lambda w: w.weights if w.current is None else {
+                   k: v for k, v in w.weights.items() if k in w.current}))))
+def _header_token_refused(app: Any, inc: Any) -> None:
+    if inc.header_token and inc.token == inc.header_token:
+        inc.token_ok = False  # the writes' handler checks the header's token against the wrong list
+
+
+register(Fault("writes_refuse_the_bearer_header", "T3", "the writes refuse a valid token sent as Authorization: "
+               "Bearer (403), while the reads take it", endpoints=WRITES, auth=_header_token_refused))
 # The suite cannot take away a link it created on this server: S3 (restore failed) is its news too.
 register(Fault("detach_keeps_the_link", "W5", "detach answers success and leaves the link in place", also=("S3",),
                endpoints=("detach",), write=_at("apply", ("detach",), _set("skip", lambda w: True))))

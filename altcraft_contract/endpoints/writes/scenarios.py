@@ -9,7 +9,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from ...contract.calls import Expect
+from ...contract.calls import Auth, Expect
 from ...contract.target import Target
 from ...run.scenario import Scenario
 from ...run.session import Session
@@ -90,12 +90,17 @@ def edits(w: Writer) -> None:
 def strengthens(w: Writer) -> None:
     b, p1, _ = target_of(w)
     w.write("strengthen", b, {p1: 2.5}, "W4")
-    w.write("strengthen", b, {p1: -2.5}, "W4")  # back where it was (W8's d then -d)
+    # Back where it was (W8's d then -d), the token in the Authorization header this time (T3).
+    w.write("strengthen", b, {p1: -2.5}, "W4", expect=Expect.success("T3", None), auth=Auth.HEADER)
     w.write("strengthen", b, {p1: -4}, "W4")
     new = free(w)
     if new is not None:
         q1, q2 = w.scope.properties[0], w.scope.properties[-1]
-        w.write("strengthen", new, {q1: 5, q2: -2}, "W4")  # a new link: each property from 0
+        if q1 != q2:
+            w.write("strengthen", new, {q1: 5}, "W4")  # a new link: its property from 0
+            w.write("strengthen", new, {q2: -2}, "W4")  # a property the link lacks: from 0 too
+        else:
+            w.write("strengthen", new, {q1: 5}, "W4")
         w.write("strengthen", new, {q1: 3}, "W4", fmt="xml")
 
 

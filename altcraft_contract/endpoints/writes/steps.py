@@ -22,7 +22,7 @@ from typing import Any
 from ...checks.all import REGISTRY
 from ...checks.failures import ContractViolation, Failure
 from ...contract import numbers
-from ...contract.calls import Call, Expect, Format
+from ...contract.calls import Auth, Call, Expect, Format
 from ...contract.target import WriteScope
 from ...run.session import Session
 from ...wire import gate
@@ -66,7 +66,7 @@ class Writer:
         return get(op).path
 
     def call(self, op: str, b: str | None, weights: Mapping[str, Any] | None = None, *, rel_id: int | None = None,
-             fmt: Format = "json", without_rel_id: bool = False) -> Call:
+             fmt: Format = "json", without_rel_id: bool = False, auth: Auth = Auth.BODY) -> Call:
         fields: dict[str, Any] = {"rel_id": self.scope.rel_id if rel_id is None else rel_id,
                                   "profile_a": {"profile_id": self.scope.profile_a}}
         if without_rel_id:
@@ -78,7 +78,7 @@ class Writer:
         path = self.path(op)
         if path is None:
             raise NotRun(f"relations/{op} has no published path: name it in the target file ([endpoints] {op} = \"...\")")
-        return Call.of(fields, path=path, body_format=fmt, answer_format=fmt if fmt == "xml" else None)
+        return Call.of(fields, path=path, body_format=fmt, answer_format=fmt if fmt == "xml" else None, auth=auth)
 
     def _reads(self) -> tuple[Call, Call]:
         fields = {"rel_id": self.scope.rel_id, "matching": "profile_id", "profile_id": self.scope.profile_a}
@@ -168,12 +168,13 @@ class Writer:
     # -- one write -----------------------------------------------------------------------------
     def write(self, op: str, b: str | None, weights: Mapping[str, Any] | None, clause: str, *,
               expect: Expect | None = None, fmt: Format = "json", rel_id: int | None = None,
-              predict: bool = True, verify: bool = True, without_rel_id: bool = False) -> Exchange | None:
+              predict: bool = True, verify: bool = True, without_rel_id: bool = False,
+              auth: Auth = Auth.BODY) -> Exchange | None:
         """Send one write, then judge both reads. ``clause`` owns a wrong state of link ``b``;
         ``expect`` (default: success under ``clause``) what the answer must be; ``predict`` False
         for a write whose success would not change what the model predicts (S2's invalid ones);
         ``verify`` False leaves the reads to a later ``verify`` (refusals judged as a batch)."""
-        call = self.call(op, b, weights, rel_id=rel_id, fmt=fmt, without_rel_id=without_rel_id)
+        call = self.call(op, b, weights, rel_id=rel_id, fmt=fmt, without_rel_id=without_rel_id, auth=auth)
         if self.plan is not None:
             self.plan.append(f"  {len(self.plan)}. {op} {call.path} {fmt.upper()} {call.body_fields()}")
             if predict and b is not None and (expect is None or expect.outcome == "success"):

@@ -150,3 +150,13 @@ def _ignore_body_format(app: Any, inc: Any) -> None:
 
 
 register(Fault("format_body_ignored", "T4", "ignores format sent as a body field", parsed=_ignore_body_format))
+
+
+def _xml_body_format_ignored(app: Any, inc: Any) -> None:
+    """The answer format of an XML body comes from the query only (the body's <format> is dropped)."""
+    if inc.body_format == "xml":
+        inc.answer_format = "xml" if inc.query_format == "xml" else "json"
+
+
+register(Fault("xml_body_format_field_ignored", "T4", "ignores a <format> field in an XML body (the query's "
+               "format still counts)", parsed=_xml_body_format_ignored))
