@@ -171,3 +171,14 @@ def test_nothing_in_the_package_draws_from_the_global_random() -> None:
              if (lines := _global_random_calls(ast.parse(p.read_text(encoding="utf-8"))))}
     assert found == {}
     assert _global_random_calls(ast.parse("import random\nrandom.shuffle(x)\nrandom.Random().shuffle(x)")) == [2]
+
+
+def test_every_scenario_family_has_a_file_in_contract_tests() -> None:
+    """A scenario whose family no ``scenario_params`` of contract_tests/ names is never collected."""
+    import re
+
+    from altcraft_contract.scenarios.all import all_scenarios
+
+    root = Path(__file__).resolve().parents[1] / "contract_tests"
+    named = "".join(m for f in root.glob("test_*.py") for m in re.findall(r'scenario_params\("([A-Z]+)"\)', f.read_text()))
+    assert {s.clause[0] for s in all_scenarios()} <= set(named)

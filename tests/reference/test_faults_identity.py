@@ -17,7 +17,19 @@ NEAR_MISSES = {
     "phone_last_digit_ignored": ("near-miss: phone", "its last digit changed"),
     "profile_id_23_digits": ("near-miss: profile_id", "its last hex digit changed"),
     "custom_value_prefix_matched": ("near-miss: custom value", "its last digit cut"),
+    "phone_compared_on_last_10_digits": ("near-miss: phone", "its first digit changed"),
+    "email_plus_tag_dropped": ("near-miss: own email", "a +tag after its local part"),
 }
+
+
+def _left_out(mode: str) -> tuple[Call, Expect]:
+    """A1's own email or phone with the resource its target row names, whose subscription carries
+    neither (resource_identifiers = ["subscription_email"]): M3, never A1."""
+    p = next(p for p in TARGET.profiles if p.profile_id == A1)
+    assert list(p.resource_identifiers or ()) == ["subscription_email"]
+    value = p.email if mode == "email" else p.phone
+    return (Call.of({"rel_id": TARGET.rel_id, "matching": mode, mode: value, "resource_id": p.resource_id}),
+            Expect.not_profile("M3", A1))
 
 
 def _near(field: str, kind: str) -> tuple[Call, Expect]:
@@ -34,7 +46,8 @@ def _id_class(field: str, cls: str) -> tuple[Call, Expect]:
 
 
 CASES = {**{f: _near(*k) for f, k in NEAR_MISSES.items()},
-         "rel_id_0_any_relation": _id_class("rel_id", "0"), "resource_id_0_any_resource": _id_class("resource_id", "-1")}
+         "rel_id_0_any_relation": _id_class("rel_id", "0"), "resource_id_0_any_resource": _id_class("resource_id", "-1"),
+         "resource_id_ignored_for_phone": _left_out("phone"), "own_email_found_through_resource": _left_out("email")}
 
 
 def test_every_fault_of_the_identity_module_is_proven_here() -> None:

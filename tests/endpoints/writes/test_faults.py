@@ -138,10 +138,18 @@ def _s2_b(app: ReferenceApp) -> None:
     assert write(app, "edit", "not-an-id", Like=1)["error"] == 404
 
 
+def _w4_lacking(app: ReferenceApp) -> None:
+    write(app, "strengthen", Like=1, Fresh=3)  # Fresh: a property B1's link does not carry
+    assert links(app)[B1] == {"Donate": 5, "Like": 3}
+    write(app, "strengthen", B3, Fresh=3)  # a new link gets every property
+    assert links(app)[B3] == {"Fresh": 3}
+
+
 EFFECTS: dict[str, Callable[[ReferenceApp], None]] = {
     "edit_answer_without_profile_b": _w1_no_b, "edit_answer_ids_uppercase": _w1_upper, "write_relation_id_is_1": _w2,
     "edit_adds": _w3_adds, "edit_of_missing_link_creates_nothing": _w3_missing, "strengthen_replaces": _w4_replaces,
     "strengthen_ignores_negative_weights": _w4_negative, "strengthen_missing_property_starts_at_1": _w4_start,
+    "strengthen_skips_properties_a_link_lacks": _w4_lacking,
     "detach_keeps_the_link": _w5_kept, "detach_needs_a_second_call": _w5_second_call,
     "detach_still_counted_by_get_counter": _w5_counted, "attach_ignores_weights": _w6,
     "write_refused_after_applying_other_weights": _w7, "edit_with_current_values_doubles_them": _w8,
@@ -164,3 +172,16 @@ def test_the_correct_endpoint_does_not_show_the_fault_s_effect(name: str) -> Non
     with pytest.raises(AssertionError):
         EFFECTS[name](_app())
 
+
+
+def test_the_writes_refuse_a_bearer_token_under_the_fault_and_take_it_without() -> None:
+    """writes_refuse_the_bearer_header (T3): the token in the header alone is refused by the writes
+    only; the reads, and the correct app's writes, take it."""
+    body = {"rel_id": 3, "profile_a": {"profile_id": A5}, "profile_b": {"profile_id": B1}, "weights": {"Like": 1}}
+    for fault, code in (("writes_refuse_the_bearer_header", 403), ("none", 0)):
+        app = _app(fault=fault)
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        got = Client(app).post(BASE + "strengthen", json=body, headers=auth).get_json()
+        assert got["error"] == code, got
+        read = Client(app).post(BASE + "get_counter", json={"rel_id": 3, "profile_id": A5}, headers=auth).get_json()
+        assert read["error"] == 0
