@@ -90,7 +90,8 @@ def resource_narrows(s: Session) -> None:
                         (mode == "email" and (own or "").lower() == (p.subscription_email or "").lower()):
                     continue
                 why = (f"resource_identifiers of profile {p.profile_id} leave out its {mode}: resource "
-                       f"{p.resource_id}'s subscriptions do not carry {own!r}")
+                       f"{p.resource_id}'s subscriptions do not carry {own!r} (if one does, add {mode!r} "
+                       "to resource_identifiers)")
                 s.expect(by_mode(s, p, mode, resource_id=p.resource_id), Expect.not_profile("M3", p.profile_id, why))
             continue
         # Otherwise the file says only that the resource holds a subscription of this profile: each

@@ -146,7 +146,7 @@ def _fake_profile(app: Any, inc: Any, env: dict[str, Any]) -> dict[str, Any]:
     return env
 
 
-register(Fault("not_found_as_success", "R5", "answers an unknown profile with an empty success", also=("M3", "M6"),
+register(Fault("not_found_as_success", "R5", "answers an unknown profile with an empty success", also=("D1", "M3", "M6"),
                envelope=_fake_profile))
 register(Fault("unknown_rel_id_as_403", "R5", "answers an unknown relation with 403",
                envelope=lambda app, inc, env: {**env, "error": 403} if env.get("error_text") == "Relation not found"
