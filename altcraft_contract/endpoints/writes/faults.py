@@ -80,6 +80,8 @@ register(Fault("strengthen_skips_properties_a_link_lacks", "W4", "strengthen of 
                "properties it does not carry yet (a new link gets them all)", endpoints=("strengthen",),
                write=_at("apply", ("strengthen",), _set("weights", lambda w: w.weights if w.current is None else {
                    k: v for k, v in w.weights.items() if k in w.current}))))
+
+
 def _header_token_refused(app: Any, inc: Any) -> None:
     if inc.header_token and inc.token == inc.header_token:
         inc.token_ok = False  # the writes' handler checks the header's token against the wrong list

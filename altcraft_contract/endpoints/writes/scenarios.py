@@ -96,11 +96,9 @@ def strengthens(w: Writer) -> None:
     new = free(w)
     if new is not None:
         q1, q2 = w.scope.properties[0], w.scope.properties[-1]
-        if q1 != q2:
-            w.write("strengthen", new, {q1: 5}, "W4")  # a new link: its property from 0
+        w.write("strengthen", new, {q1: 5}, "W4")  # a new link: its property from 0
+        if q2 != q1:
             w.write("strengthen", new, {q2: -2}, "W4")  # a property the link lacks: from 0 too
-        else:
-            w.write("strengthen", new, {q1: 5}, "W4")
         w.write("strengthen", new, {q1: 3}, "W4", fmt="xml")
 
 
